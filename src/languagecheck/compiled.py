@@ -1,0 +1,188 @@
+"""Compile lexicon packs into a cached, ready-to-match form.
+
+A check must not pay for YAML parsing, schema validation or the 40k-entry lemma lookup table on every
+run, so compilation happens once per pack content and is pickled to the user's cache directory.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._version import __version__
+
+_CACHE_FORMAT = 3
+_COMPILER_MODULES = ("compiled.py", "patterns.py", "lexicon.py")
+
+
+@dataclass
+class CompiledEntry:
+    id: str
+    category: str
+    severity: str
+    score: float
+    message: str
+    suggestions: tuple[Any, ...]
+    requires: tuple[tuple[str, int, re.Pattern[str]], ...]
+    exceptions: tuple[tuple[str, int, re.Pattern[str]], ...]
+
+
+@dataclass
+class CompiledLexicon:
+    fingerprint: str
+    entries: dict[str, CompiledEntry]
+    phrase_patterns: list[tuple[str, tuple[str, ...]]]  # (entry id, lemma sequence)
+    token_patterns: list[tuple[str, list[dict[str, Any]]]]  # (entry id, spaCy Matcher pattern)
+    lemmas: dict[str, str] = field(default_factory=dict)  # lower-cased form -> lemma, reduced
+
+    def lemma(self, lower: str) -> str:
+        return self.lemmas.get(lower, lower)
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("LANGUAGECHECK_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "languagecheck"
+    )
+    return Path(base)
+
+
+def resolve_pack_paths(packs: list[str] | None, extra: list[str] | None = None) -> list[Path]:
+    from .lexicon import default_lexicon_dir, pack_paths
+
+    paths = pack_paths() if not packs else [_pack_path(p, default_lexicon_dir()) for p in packs]
+    return paths + [Path(p) for p in (extra or [])]
+
+
+def _pack_path(name: str, directory: Path) -> Path:
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    return directory / f"{name}.yaml"
+
+
+def fingerprint(paths: list[Path]) -> str:
+    from .lexicon import LEMMA_OVERRIDES_FILE, default_lexicon_dir
+
+    digest = hashlib.sha256(f"{__version__}/{_CACHE_FORMAT}".encode())
+    for module in _COMPILER_MODULES:  # a change to the compiler invalidates every cached lexicon
+        digest.update((Path(__file__).parent / module).read_bytes())
+    overrides = default_lexicon_dir() / LEMMA_OVERRIDES_FILE
+    for path in [*paths, overrides]:
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()[:20]
+
+
+def load(packs: list[str] | None = None, extra: list[str] | None = None) -> CompiledLexicon:
+    """The compiled lexicon for these packs, from the cache when the pack files are unchanged."""
+    return _load(tuple(resolve_pack_paths(packs, extra)))
+
+
+@functools.lru_cache(maxsize=8)
+def _load(paths: tuple[Path, ...]) -> CompiledLexicon:
+    key = fingerprint(list(paths))
+    cached = cache_dir() / f"lexicon-{key}.pickle"
+    if cached.exists():
+        try:
+            with cached.open("rb") as fh:
+                lexicon = pickle.load(fh)
+            if isinstance(lexicon, CompiledLexicon) and lexicon.fingerprint == key:
+                return lexicon
+        except Exception:  # a stale or truncated cache file is simply rebuilt
+            pass
+    lexicon = compile_packs(list(paths), key)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(lexicon, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    except OSError:  # read-only home: run uncached rather than fail
+        pass
+    return lexicon
+
+
+def full_lemma_table() -> dict[str, str]:
+    """spacy-lookups-data's English lookup table, lower-cased, with the reviewed overrides applied."""
+    import spacy_lookups_data
+    import srsly
+
+    from .lexicon import load_lemma_overrides
+
+    # spaCy's Table hashes its keys, so read the packaged JSON to keep the word forms
+    path = str(spacy_lookups_data.en["lemma_lookup"])
+    table = srsly.read_gzip_json(path + ".gz") if not os.path.exists(path) else srsly.read_json(path)
+    lemmas: dict[str, str] = {}
+    for form, lemma in table.items():
+        lemmas.setdefault(form.lower(), str(lemma).lower())
+    lemmas.update(load_lemma_overrides())
+    return lemmas
+
+
+def tokenize_phrase(phrase: str) -> list[str]:
+    return [t.lower_ for t in _tokenizer()(phrase)]
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    from .nlp import import_spacy
+
+    return import_spacy().blank("en").tokenizer
+
+
+def compile_context(contexts: tuple[dict[str, Any], ...]) -> tuple[tuple[str, int, re.Pattern[str]], ...]:
+    from .patterns import to_regex
+
+    out = []
+    for context in contexts:
+        window = int(context.get("window", 6))
+        for kind in ("before", "after", "sentence"):
+            phrases = context.get(kind)
+            if phrases:
+                phrases = [phrases] if isinstance(phrases, str) else phrases
+                out.append((kind, window, re.compile(to_regex(phrases), re.IGNORECASE)))
+        if context.get("regex"):
+            out.append(("sentence", window, re.compile(context["regex"], re.IGNORECASE)))
+    return tuple(out)
+
+
+def compile_packs(paths: list[Path], key: str | None = None) -> CompiledLexicon:
+    from .lexicon import load_entries
+    from .patterns import expand
+
+    entries = load_entries(paths)
+    full = full_lemma_table()
+    compiled: dict[str, CompiledEntry] = {}
+    phrase_patterns: list[tuple[str, tuple[str, ...]]] = []
+    token_patterns: list[tuple[str, list[dict[str, Any]]]] = []
+    vocabulary: set[str] = set()
+    for entry in entries:
+        compiled[entry.id] = CompiledEntry(
+            id=entry.id, category=entry.category, severity=entry.severity, score=entry.score,
+            message=entry.message, suggestions=entry.suggestions,
+            requires=compile_context(entry.requires), exceptions=compile_context(entry.exceptions),
+        )
+        for pattern in entry.patterns:
+            if isinstance(pattern, str):
+                for phrase in expand(pattern):
+                    lemmas = tuple(full.get(w, w) for w in tokenize_phrase(phrase))
+                    vocabulary.update(lemmas)
+                    phrase_patterns.append((entry.id, lemmas))
+            else:
+                token_patterns.append((entry.id, pattern["tokens"]))
+                for spec in pattern["tokens"]:
+                    value = spec.get("LEMMA")
+                    values = [value] if isinstance(value, str) else (value or {}).get("IN", [])
+                    vocabulary.update(str(v).lower() for v in values)
+    # keep only forms whose lemma (or own spelling) a pattern can use: same matches, tiny table
+    reduced = {form: lemma for form, lemma in full.items() if lemma in vocabulary or form in vocabulary}
+    return CompiledLexicon(
+        fingerprint=key or fingerprint(paths), entries=compiled, phrase_patterns=phrase_patterns,
+        token_patterns=token_patterns, lemmas=reduced,
+    )

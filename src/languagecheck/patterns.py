@@ -1,0 +1,63 @@
+"""Expand the compact phrase syntax used in lexicon packs into plain phrases.
+
+Syntax (documented in lexicons/README.md):
+  {self} {obj} {poss} {subj}   any pronoun of that kind: herself/himself/themselves, her/him/them, ...
+  [a|b|c]                      one of the alternatives; an empty alternative makes the group optional
+Written by hand because no library expands this tiny grammar; bounded by MAX_EXPANSIONS.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+PRONOUN_SLOTS: dict[str, tuple[str, ...]] = {
+    "self": ("herself", "himself", "themselves", "themself"),
+    "obj": ("her", "him", "them"),
+    "poss": ("her", "his", "their"),
+    "subj": ("she", "he", "they"),
+}
+MAX_EXPANSIONS = 512
+_TOKEN = re.compile(r"\{(\w+)\}|\[([^\[\]]*)\]|([^\[\]{}]+)")
+
+
+class PatternSyntaxError(ValueError):
+    pass
+
+
+def expand(phrase: str) -> list[str]:
+    """All plain phrases a compact phrase stands for, whitespace-normalised, in a stable order."""
+    choices: list[tuple[str, ...]] = []
+    pos = 0
+    for m in _TOKEN.finditer(phrase):
+        if m.start() != pos:
+            raise PatternSyntaxError(f"unbalanced bracket near {phrase[pos:pos + 12]!r}")
+        pos = m.end()
+        slot, group, literal = m.groups()
+        if slot is not None:
+            if slot not in PRONOUN_SLOTS:
+                raise PatternSyntaxError(f"unknown placeholder {{{slot}}}")
+            choices.append(PRONOUN_SLOTS[slot])
+        elif group is not None:
+            choices.append(tuple(alt.strip() for alt in group.split("|")))
+        else:
+            choices.append((literal,))
+    if pos != len(phrase):
+        raise PatternSyntaxError(f"unbalanced bracket near {phrase[pos:pos + 12]!r}")
+    out: list[str] = []
+    seen: set[str] = set()
+    for combo in itertools.product(*choices):
+        text = " ".join(" ".join(combo).split())
+        if text and text not in seen:
+            seen.add(text)
+            out.append(text)
+            if len(out) > MAX_EXPANSIONS:
+                raise PatternSyntaxError(f"expands to more than {MAX_EXPANSIONS} phrases")
+    return out
+
+
+def to_regex(phrases: list[str]) -> str:
+    """One case-insensitive, word-bounded regex source for a list of compact phrases."""
+    alternatives = sorted({p for phrase in phrases for p in expand(phrase)}, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(w) for w in alt.split()) for alt in alternatives)
+    return rf"(?<![\w-])(?:{body})(?![\w-])"

@@ -1,0 +1,74 @@
+"""The public entry point: Scanner(config, use_model).scan(text) -> list[Finding]."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .config import Config
+from .finding import Finding, line_and_column
+
+log = logging.getLogger("languagecheck")
+
+QUOTED_NOTE = (" These words are inside quotation marks: if they are the child's own words, recording them is "
+               "good practice; make sure the note's own analysis does not adopt them.")
+
+
+class Scanner:
+    """Runs the pipeline (segment -> lemmas -> lexicon -> context -> classifier) and returns findings."""
+
+    def __init__(self, config: Config | None = None, use_model: bool = True, require_model: bool = False,
+                 device: str = "cpu"):
+        from .nlp import build_pipeline
+
+        self.config = config or Config()
+        self.nlp = build_pipeline(self.config.lexicon_config())
+        self.lexicon = self.nlp.get_pipe("languagecheck_lexicon").lexicon
+        self.model_status = "not requested"
+        if use_model:
+            self.model_status = self._add_model(require_model, device)
+
+    def _add_model(self, require_model: bool, device: str) -> str:
+        from .model_loading import add_classifier
+
+        return add_classifier(self.nlp, self.config, require_model=require_model, device=device)
+
+    def scan(self, text: str) -> list[Finding]:
+        return findings_from_doc(self.nlp(text), self.lexicon)
+
+    def scan_many(self, texts: Iterable[str], batch_size: int = 64) -> list[list[Finding]]:
+        return list(self.iter_scan(texts, batch_size=batch_size))
+
+    def iter_scan(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Finding]]:
+        """Findings per text, in input order, streaming (nlp.pipe keeps order)."""
+        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+            yield findings_from_doc(doc, self.lexicon)
+
+    def docs(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Any]:
+        """The processed spaCy Docs, e.g. for displacy.render(doc, style="span", options={"spans_key": ...})."""
+        return self.nlp.pipe(texts, batch_size=batch_size)
+
+
+def findings_from_doc(doc: Any, lexicon: Any) -> list[Finding]:
+    from .components import SPANS_KEY
+    from .nlp import _SPAN_EXTENSION
+    from .suggest import render
+
+    findings = []
+    for span in doc.spans.get(SPANS_KEY, []):
+        facts = span._.get(_SPAN_EXTENSION) or {}
+        if facts.get("source", "lexicon") == "lexicon":
+            entry = lexicon.entries[facts["rule"]]
+            message = entry.message + (QUOTED_NOTE if facts.get("quoted") else "")
+            suggestions = tuple(render(entry.suggestions, span))
+        else:
+            message = facts["message"]
+            suggestions = tuple(facts.get("suggestions", ()))
+        line, column = line_and_column(doc.text, span.start_char)
+        findings.append(Finding(
+            start=span.start_char, end=span.end_char, text=span.text, line=line, column=column,
+            category=span.label_, rule=facts["rule"], severity=facts["severity"], source=facts["source"],
+            score=float(facts["score"]), message=message, suggestions=suggestions,
+        ))
+    return findings
