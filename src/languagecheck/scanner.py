@@ -34,6 +34,16 @@ class Scanner:
 
         return add_classifier(self.nlp, self.config, require_model=require_model, device=device)
 
+    def rule_descriptions(self) -> dict[str, dict[str, str]]:
+        """rule id -> {category, message} for every rule this scanner can report (SARIF rule table)."""
+        from .categories import CATEGORIES
+
+        rules = {rid: {"category": e.category, "message": e.message} for rid, e in self.lexicon.entries.items()}
+        for cid, category in CATEGORIES.items():
+            for source in ("model", "context"):
+                rules[f"{source}/{cid}"] = {"category": cid, "message": category.why}
+        return rules
+
     def scan(self, text: str) -> list[Finding]:
         return findings_from_doc(self.nlp(text), self.lexicon)
 
@@ -44,6 +54,23 @@ class Scanner:
         """Findings per text, in input order, streaming (nlp.pipe keeps order)."""
         for doc in self.nlp.pipe(texts, batch_size=batch_size):
             yield findings_from_doc(doc, self.lexicon)
+
+    def scan_documents(self, documents: Iterable[Any], batch_size: int = 64) -> Iterator[Any]:
+        """DocumentResults in input order for Documents (scanned) and InputErrors (failed)."""
+        from .documents import Document
+        from .results import DocumentResult
+
+        items = list(documents) if not isinstance(documents, list) else documents
+        texts = (d.text for d in items if isinstance(d, Document))
+        docs = self.nlp.pipe(texts, batch_size=batch_size)
+        for item in items:
+            if not isinstance(item, Document):
+                yield DocumentResult(path=getattr(item, "path", None), error=str(item), state="failed")
+                continue
+            doc = next(docs)
+            findings = findings_from_doc(doc, self.lexicon)
+            sentences = [doc.char_span(f.start, f.end, alignment_mode="expand").sent.text for f in findings]
+            yield DocumentResult(findings=findings, path=item.path, id=item.id, sentences=sentences)
 
     def docs(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Any]:
         """The processed spaCy Docs, e.g. for displacy.render(doc, style="span", options={"spans_key": ...})."""

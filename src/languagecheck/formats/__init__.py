@@ -1,0 +1,3 @@
+"""Output formats for a run: text (terminal), json, jsonl, sarif, github."""
+
+FORMATS = ("text", "json", "jsonl", "sarif", "github")
