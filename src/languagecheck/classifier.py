@@ -1,0 +1,187 @@
+"""Run the fine-tuned token classifier with ONNX Runtime and tokenizers only (no torch at run time).
+
+The model directory holds model.onnx (int8, per-channel), tokenizer.json and languagecheck.json
+(labels, thresholds, max length and the SHA-256 of model.onnx).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import ModelError
+
+MODEL_FILE = "model.onnx"
+META_FILE = "languagecheck.json"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "languagecheck-minilm"
+
+
+@dataclass
+class ModelSpan:
+    start: int  # offsets within the sentence
+    end: int
+    category: str
+    score: float
+    embedding: Any = None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def default_model_dir() -> Path:
+    return Path(os.environ.get("LANGUAGECHECK_MODEL", DEFAULT_MODEL_DIR))
+
+
+def verify(model_dir: Path) -> dict[str, Any]:
+    """The model's metadata, after checking the files exist and the weights match their hash."""
+    meta_path, weights = model_dir / META_FILE, model_dir / MODEL_FILE
+    if not meta_path.exists() or not weights.exists() or not (model_dir / "tokenizer.json").exists():
+        raise ModelError(f"{model_dir}: classifier model files are missing")
+    try:
+        meta = json.loads(meta_path.read_text("utf-8"))
+    except ValueError as exc:
+        raise ModelError(f"{model_dir}/{META_FILE}: not valid JSON") from exc
+    if sha256_of(weights) != meta.get("sha256"):
+        raise ModelError(f"{weights}: SHA-256 does not match {META_FILE} (corrupt or replaced model file)")
+    return meta
+
+
+def decode_spans(probs: np.ndarray, offsets: list[tuple[int, int]], in_sentence: list[bool], text: str,
+                 labels: list[str], thresholds: dict[str, float]) -> list[ModelSpan]:
+    """Group consecutive sentence tokens whose most likely category is the same into spans.
+
+    probs: (tokens, labels) softmax; a token belongs to category c when P(B-c)+P(I-c) beats P(O).
+    """
+    categories = sorted({label[2:] for label in labels if label != "O"})
+    index = {c: ([labels.index(f"B-{c}")], [labels.index(f"I-{c}")]) for c in categories}
+    o = labels.index("O")
+    spans: list[ModelSpan] = []
+    current: list[Any] | None = None  # [category, start, end, scores, last B?]
+    for k, ((start, end), inside) in enumerate(zip(offsets, in_sentence)):
+        if not inside or start == end:
+            continue
+        scores = {c: float(probs[k, b].sum() + probs[k, i].sum()) for c, (b, i) in index.items()}
+        best = max(scores, key=scores.get)
+        if scores[best] <= probs[k, o]:
+            current = _close(current, spans)
+            continue
+        begins = float(probs[k, index[best][0]].sum()) > float(probs[k, index[best][1]].sum())
+        if current and current[0] == best and not (begins and start > current[2] + 1):
+            current[2] = end
+            current[3].append(scores[best])
+        else:
+            current = _close(current, spans)
+            current = [best, start, end, [scores[best]]]
+    _close(current, spans)
+    out = []
+    for span in spans:
+        start, end = _word_bounds(text, span.start, span.end)
+        if span.score >= thresholds.get(span.category, 0.5):
+            out.append(ModelSpan(start, end, span.category, span.score))
+    return out
+
+
+def _close(current: list[Any] | None, spans: list[ModelSpan]) -> None:
+    if current:
+        spans.append(ModelSpan(current[1], current[2], current[0], float(np.mean(current[3]))))
+    return None
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+class OnnxClassifier:
+    """Batched, length-sorted inference over (sentence, context) pairs."""
+
+    def __init__(self, model_dir: Path, device: str = "cpu", threads: int | None = None):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.meta = verify(model_dir)
+        self.labels: list[str] = self.meta["labels"]
+        self.thresholds: dict[str, float] = self.meta["thresholds"]
+        self.max_length = int(self.meta.get("max_length", 128))
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.enable_truncation(self.max_length, strategy="only_second")
+        self.tokenizer.no_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or int(os.environ.get("LANGUAGECHECK_THREADS", "0")) or (
+            os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        providers = ["CUDAExecutionProvider", "CPUExecutionProvider"] if device == "cuda" else [
+            "CPUExecutionProvider"]
+        self.session = ort.InferenceSession(str(model_dir / MODEL_FILE), options, providers=providers)
+        self.input_names = {i.name for i in self.session.get_inputs()}
+
+    def run(self, pairs: list[tuple[str, str]], batch_size: int = 32) -> list[tuple[np.ndarray, Any, np.ndarray]]:
+        """(token probabilities, encoding, token hidden states) per pair, in input order."""
+        encodings = self.tokenizer.encode_batch(pairs)
+        order = sorted(range(len(pairs)), key=lambda i: len(encodings[i].ids))
+        results: list[Any] = [None] * len(pairs)
+        for b in range(0, len(order), batch_size):
+            batch = order[b:b + batch_size]
+            width = max(len(encodings[i].ids) for i in batch)
+            feed = {name: np.zeros((len(batch), width), dtype=np.int64)
+                    for name in ("input_ids", "attention_mask", "token_type_ids")}
+            for row, i in enumerate(batch):
+                e = encodings[i]
+                n = len(e.ids)
+                feed["input_ids"][row, :n] = e.ids
+                feed["attention_mask"][row, :n] = e.attention_mask
+                feed["token_type_ids"][row, :n] = e.type_ids
+            logits, hidden = self.session.run(["logits", "hidden"],
+                                              {k: v for k, v in feed.items() if k in self.input_names})
+            logits = logits - logits.max(axis=-1, keepdims=True)
+            probs = np.exp(logits)
+            probs /= probs.sum(axis=-1, keepdims=True)
+            for row, i in enumerate(batch):
+                n = len(encodings[i].ids)
+                results[i] = (probs[row, :n], encodings[i], hidden[row, :n])
+        return results
+
+    def predict(self, sentences: list[tuple[str, str, str]], batch_size: int = 32,
+                thresholds: dict[str, float] | None = None) -> list[list[ModelSpan]]:
+        """Spans per (sentence, previous, next) triple; each span carries its mean-pooled embedding."""
+        from .model_inputs import context_of
+
+        pairs = [(s, context_of(p, n)) for s, p, n in sentences]
+        out = []
+        for (text, _, _), (probs, enc, hidden) in zip(sentences, self.run(pairs, batch_size)):
+            in_sentence = [seq == 0 for seq in enc.sequence_ids]
+            spans = decode_spans(probs, enc.offsets, in_sentence, text, self.labels,
+                                 self.thresholds if thresholds is None else thresholds)
+            for span in spans:
+                span.embedding = span_embedding(hidden, enc.offsets, in_sentence, span.start, span.end)
+            out.append(spans)
+        return out
+
+    def embed_spans(self, examples: list[tuple[str, int, int]]) -> np.ndarray:
+        """Mean-pooled, normalised embeddings of (sentence, start, end) spans, e.g. lexicon examples."""
+        rows = []
+        for (text, start, end), (_, enc, hidden) in zip(examples, self.run([(t, ".") for t, _, _ in examples])):
+            in_sentence = [seq == 0 for seq in enc.sequence_ids]
+            rows.append(span_embedding(hidden, enc.offsets, in_sentence, start, end))
+        return np.vstack(rows) if rows else np.zeros((0, 1))
+
+
+def span_embedding(hidden: np.ndarray, offsets: list[tuple[int, int]], in_sentence: list[bool],
+                   start: int, end: int) -> np.ndarray:
+    picks = [k for k, ((s, e), inside) in enumerate(zip(offsets, in_sentence)) if inside and s < end and e > start]
+    vector = hidden[picks].mean(axis=0) if picks else hidden.mean(axis=0)
+    return vector / (np.linalg.norm(vector) or 1.0)
