@@ -31,6 +31,7 @@ class CompiledEntry:
     suggestions: tuple[Any, ...]
     requires: tuple[tuple[str, int, re.Pattern[str]], ...]
     exceptions: tuple[tuple[str, int, re.Pattern[str]], ...]
+    flag_examples: tuple[str, ...] = ()  # marked [[span]] examples: the classifier embeds them
 
 
 @dataclass
@@ -167,6 +168,7 @@ def compile_packs(paths: list[Path], key: str | None = None) -> CompiledLexicon:
             id=entry.id, category=entry.category, severity=entry.severity, score=entry.score,
             message=entry.message, suggestions=entry.suggestions,
             requires=compile_context(entry.requires), exceptions=compile_context(entry.exceptions),
+            flag_examples=tuple(entry.examples["flag"]),
         )
         for pattern in entry.patterns:
             if isinstance(pattern, str):

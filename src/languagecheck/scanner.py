@@ -19,7 +19,7 @@ class Scanner:
     """Runs the pipeline (segment -> lemmas -> lexicon -> context -> classifier) and returns findings."""
 
     def __init__(self, config: Config | None = None, use_model: bool = True, require_model: bool = False,
-                 device: str = "cpu"):
+                 device: str = "cpu", threads: int = 0):
         from .nlp import build_pipeline
 
         self.config = config or Config()
@@ -27,12 +27,10 @@ class Scanner:
         self.lexicon = self.nlp.get_pipe("languagecheck_lexicon").lexicon
         self.model_status = "not requested"
         if use_model:
-            self.model_status = self._add_model(require_model, device)
+            from .model_loading import add_classifier
 
-    def _add_model(self, require_model: bool, device: str) -> str:
-        from .model_loading import add_classifier
-
-        return add_classifier(self.nlp, self.config, require_model=require_model, device=device)
+            self.model_status = add_classifier(self.nlp, self.config, require_model=require_model,
+                                               device=device, threads=threads)
 
     def rule_descriptions(self) -> dict[str, dict[str, str]]:
         """rule id -> {category, message} for every rule this scanner can report (SARIF rule table)."""

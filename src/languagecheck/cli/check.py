@@ -69,6 +69,8 @@ def check(
         from ..scanner import Scanner
 
         scanner = Scanner(config, use_model=not no_model, require_model=require_model, device=device)
+        if scanner.model_status.startswith("warning"):
+            typer.echo(f"languagecheck: {scanner.model_status}", err=True)
         accepted = baselines.read(baseline_file) if baseline_file else set()
         results = list(scanner.scan_documents(items))
     except LanguagecheckError as exc:
