@@ -57,6 +57,20 @@ UNDECODABLE = ("E105", "could not be decoded as text in any known encoding")
 TOO_LARGE = ("E106", "is {size_mb:.0f} MB, over the {limit_mb:.0f} MB limit (raise it with --max-size-mb)")
 UNREADABLE = ("E107", "could not be read ({reason})")
 UNSUPPORTED = ("E108", "has an unsupported file type '{suffix}'")
+NO_TEXT_LAYER = ("E109", "is a PDF with no text layer (a scanned image?); run OCR on it first")
+CORRUPT = ("E110", "could not be read as {kind} ({reason})")
+ENCRYPTED = ("E111", "is an encrypted PDF that needs a password")
+NO_COLUMN = ("E112", "has no {what} column '{column}' (columns: {columns})")
+UNCLEAR_TEXT_COLUMN = ("E113", "cannot tell which column holds the note text; name it with --text-column "
+                               "(columns: {columns})")
+BAD_RECORD = ("E114", "{problem}")
+NO_RECORDS = ("E115", "has no records")
+SCAN_FAILED = ("E116", "could not be scanned ({error}); please report this")
+WORKER_DIED = ("E117", "stopped the worker process scanning it (crash or out of memory)")
+RESUMED = ("E118", "is unchanged since run {run} with the same lexicon and model (--resume)")
+
+# Documents in these states are skipped (nothing to scan); every other input problem is a failure.
+SKIP_CODES = frozenset({EMPTY[0], UNSUPPORTED[0], NO_TEXT_LAYER[0], NO_RECORDS[0], RESUMED[0]})
 
 
 def input_error(path: str, spec: tuple[str, str], **values: object) -> InputError:

@@ -81,7 +81,7 @@ def findings_from_doc(doc: Any, lexicon: Any) -> list[Finding]:
     from .suggest import render
 
     findings = []
-    for span in doc.spans.get(SPANS_KEY, []):
+    for span in sorted(doc.spans.get(SPANS_KEY, []), key=lambda sp: (sp.start_char, sp.end_char)):
         facts = span._.get(_SPAN_EXTENSION) or {}
         if facts.get("source", "lexicon") == "lexicon":
             entry = lexicon.entries[facts["rule"]]

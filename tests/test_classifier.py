@@ -1,0 +1,148 @@
+"""The classifier's training, export, loading and merging, on a tiny model trained here.
+
+The base model is a 2-layer BERT with a WordPiece vocabulary built from the test notes, saved with
+save_pretrained: it exercises the same loading code a user's own local base model would.
+"""
+
+import json
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+
+NOTES = [
+    ("She [[keeps going back to them of her own accord||choice-agency]] despite the plan.", "train"),
+    ("He [[was up for it according to staff||consent-implied]] and went with the men.", "train"),
+    ("Mum gave consent to share information with the school nurse.", "train"),
+    ("YP [[seemed to enjoy the attention from the older lads||sexualising-judgement]] at the park.", "train"),
+    ("The school reported good attendance this week and no concerns.", "train"),
+    ("She [[keeps going back to them of her own accord||choice-agency]] every weekend.", "dev"),
+    ("Dad gave consent for the referral to the exploitation hub.", "dev"),
+    ("He [[was up for it according to staff||consent-implied]] again on Friday.", "test"),
+]
+
+
+def _write_corpus(data_dir: Path) -> None:
+    from languagecheck.training.corpus import strip_markup
+
+    data_dir.mkdir()
+    with (data_dir / "corpus.jsonl").open("w") as fh:
+        for k, (marked, split) in enumerate(NOTES * 3):
+            text, spans = strip_markup(marked)
+            fh.write(json.dumps({"id": f"t{k}", "split": split, "text": text, "spans": spans}) + "\n")
+    (data_dir / "tempting_words.txt").write_text("consent\nattention\n")
+
+
+def _tiny_base(path: Path) -> None:
+    from tokenizers import BertWordPieceTokenizer
+    from transformers import BertConfig, BertForMaskedLM, BertTokenizerFast
+
+    from languagecheck.training.corpus import strip_markup
+
+    texts = [strip_markup(m)[0] for m, _ in NOTES]
+    wordpiece = BertWordPieceTokenizer(lowercase=True)
+    wordpiece.train_from_iterator(texts, vocab_size=300, min_frequency=1)
+    path.mkdir()
+    wordpiece.save_model(str(path))
+    BertTokenizerFast(vocab_file=str(path / "vocab.txt")).save_pretrained(path)
+    config = BertConfig(vocab_size=wordpiece.get_vocab_size(), hidden_size=32, num_hidden_layers=2,
+                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=160)
+    BertForMaskedLM(config).save_pretrained(path)
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    from languagecheck.training.train import TrainConfig, train
+
+    root = tmp_path_factory.mktemp("tiny")
+    _write_corpus(root / "data")
+    _tiny_base(root / "base")
+    meta = train(TrainConfig(base_model=str(root / "base"), output_dir=str(root / "model"),
+                             data_dir=str(root / "data"), epochs=2, batch_size=4, learning_rate=1e-3,
+                             threads=1), progress=False)
+    return root / "model", meta
+
+
+def test_training_writes_a_verifiable_model(tiny_model):
+    from languagecheck.classifier import sha256_of, verify
+
+    model_dir, meta = tiny_model
+    assert (model_dir / "model.onnx").exists() and (model_dir / "tokenizer.json").exists()
+    assert verify(model_dir)["sha256"] == sha256_of(model_dir / "model.onnx") == meta["sha256"]
+    assert set(meta["thresholds"]) == {"consent-implied", "choice-agency", "sexualising-judgement",
+                                       "transactional-exchange", "relationship-framing", "minimising",
+                                       "criminalising", "character-blame"}
+    assert json.loads((model_dir / "train_config.json").read_text())["seed"] == 13
+
+
+def test_onnx_model_matches_the_torch_model(tiny_model):
+    """The exported int8 graph gives nearly the same token probabilities as the saved torch weights."""
+    import torch
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    from languagecheck.classifier import OnnxClassifier
+
+    model_dir, _ = tiny_model
+    text = "She keeps going back to them of her own accord."
+    torch_model = AutoModelForTokenClassification.from_pretrained(model_dir / "staging").eval()
+    tok = AutoTokenizer.from_pretrained(model_dir / "staging")
+    with torch.inference_mode():
+        expected = torch.softmax(torch_model(**tok(text, ".", return_tensors="pt")).logits, -1)[0].numpy()
+    got, _, _ = OnnxClassifier(model_dir).run([(text, ".")])[0]
+    assert got.shape == expected.shape
+    assert np.abs(got - expected).max() < 0.05
+
+
+def test_component_round_trip_and_merge(tiny_model, monkeypatch):
+    from languagecheck import Config, Scanner
+
+    model_dir, _ = tiny_model
+    meta_path = model_dir / "languagecheck.json"
+    meta = json.loads(meta_path.read_text())
+    meta["thresholds"] = dict.fromkeys(meta["thresholds"], 0.0)  # every candidate span, to test merging
+    meta_path.write_text(json.dumps(meta))
+    scanner = Scanner(Config(model=str(model_dir)), use_model=True, require_model=True)
+    assert "languagecheck_classifier" in scanner.nlp.pipe_names
+    text = "She keeps going back to them of her own accord. YP continues putting herself at risk."
+    findings = scanner.scan(text)
+    spans = [(f.start, f.end) for f in findings]
+    assert all(e1 <= s2 for (s1, e1), (s2, e2) in zip(spans, spans[1:])), "one finding per span"
+    lexicon = [f for f in findings if f.source == "lexicon"]
+    assert [f.rule for f in lexicon] == ["put-self-at-risk"]
+    for f in findings:
+        assert text[f.start:f.end] == f.text and f.message
+        if f.source == "model":
+            assert f.rule == f"model/{f.category}"
+    assert scanner.scan_many([text, "Nothing here."])[0] == findings
+
+
+def test_missing_or_corrupt_model_falls_back_or_fails(tmp_path, tiny_model):
+    import shutil
+
+    from languagecheck import Config, Scanner
+    from languagecheck.errors import ModelError
+
+    status = Scanner(Config(model=str(tmp_path / "none")), use_model=True).model_status
+    assert status.startswith("warning") and "missing" in status
+    with pytest.raises(ModelError):
+        Scanner(Config(model=str(tmp_path / "none")), use_model=True, require_model=True)
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_model[0], broken, ignore=shutil.ignore_patterns("staging"))
+    with (broken / "model.onnx").open("ab") as fh:
+        fh.write(b"tampered")
+    status = Scanner(Config(model=str(broken)), use_model=True).model_status
+    assert "SHA-256 does not match" in status
+
+
+def test_model_loads_with_the_network_blocked(tiny_model, monkeypatch):
+    from languagecheck.classifier import OnnxClassifier
+
+    def refuse(*args, **kwargs):
+        raise OSError("network blocked in test")
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    assert OnnxClassifier(tiny_model[0]).predict([("She went with them.", "", "")]) is not None
