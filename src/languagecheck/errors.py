@@ -48,6 +48,12 @@ class ModelError(LanguagecheckError):
     code = "E400"
 
 
+class StoreError(LanguagecheckError):
+    """The results store cannot be opened, read or written."""
+
+    code = "E500"
+
+
 # Input problems: code -> message template (path is prefixed by InputError).
 NOT_A_FILE = ("E101", "is a directory, not a file")
 NOT_FOUND = ("E102", "no such file")
