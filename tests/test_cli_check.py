@@ -104,7 +104,8 @@ def test_fix_writes_a_copy_and_never_the_input(tmp_path):
     result = run(["--fix", "--output", str(out), str(path)])
     assert result.exit_code == 1
     assert path.read_text() == NOTE
-    assert out.read_text() == "YP continues being placed at risk by [the adults exploiting her] by going to the address.\n"
+    expected = "YP continues being placed at risk by [the adults exploiting her] by going to the address.\n"
+    assert out.read_text() == expected
 
 
 def test_baseline_reports_only_new_findings(tmp_path):

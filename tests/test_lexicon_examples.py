@@ -1,6 +1,7 @@
 """Every lexicon entry's own examples run through the scanner (LanguageTool-style rule tests)."""
 
 import pytest
+
 from lexicon_examples import all_entries, apply, unmark
 
 ENTRIES = all_entries()

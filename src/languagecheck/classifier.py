@@ -72,16 +72,17 @@ def decode_spans(probs: np.ndarray, offsets: list[tuple[int, int]], in_sentence:
         if not inside or start == end:
             continue
         scores = {c: float(probs[k, b].sum() + probs[k, i].sum()) for c, (b, i) in index.items()}
-        best = max(scores, key=scores.get)
+        best = max(scores, key=lambda c: scores[c])
         if scores[best] <= probs[k, o]:
-            current = _close(current, spans)
+            _close(current, spans)
+            current = None
             continue
         begins = float(probs[k, index[best][0]].sum()) > float(probs[k, index[best][1]].sum())
         if current and current[0] == best and not (begins and start > current[2] + 1):
             current[2] = end
             current[3].append(scores[best])
         else:
-            current = _close(current, spans)
+            _close(current, spans)
             current = [best, start, end, [scores[best]]]
     _close(current, spans)
     out = []
@@ -95,7 +96,6 @@ def decode_spans(probs: np.ndarray, offsets: list[tuple[int, int]], in_sentence:
 def _close(current: list[Any] | None, spans: list[ModelSpan]) -> None:
     if current:
         spans.append(ModelSpan(current[1], current[2], current[0], float(np.mean(current[3]))))
-    return None
 
 
 def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -174,7 +174,7 @@ class OnnxClassifier:
     def embed_spans(self, examples: list[tuple[str, int, int]]) -> np.ndarray:
         """Mean-pooled, normalised embeddings of (sentence, start, end) spans, e.g. lexicon examples."""
         rows = []
-        for (text, start, end), (_, enc, hidden) in zip(examples, self.run([(t, ".") for t, _, _ in examples])):
+        for (_, start, end), (_, enc, hidden) in zip(examples, self.run([(t, ".") for t, _, _ in examples])):
             in_sentence = [seq == 0 for seq in enc.sequence_ids]
             rows.append(span_embedding(hidden, enc.offsets, in_sentence, start, end))
         return np.vstack(rows) if rows else np.zeros((0, 1))

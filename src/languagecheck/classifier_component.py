@@ -63,7 +63,8 @@ class ClassifierComponent:
         for d, doc in enumerate(docs):
             sents = [s for s in doc.sents if s.text.strip()]
             for i, s in enumerate(sents):
-                triples.append((s.text, sents[i - 1].text if i else "", sents[i + 1].text if i + 1 < len(sents) else ""))
+                following = sents[i + 1].text if i + 1 < len(sents) else ""
+                triples.append((s.text, sents[i - 1].text if i else "", following))
                 owners.append((d, s.start_char))
         if not triples:
             return docs
@@ -97,7 +98,7 @@ class ClassifierComponent:
         from .categories import CATEGORIES
         from .suggest import render
 
-        lexicon = self.nlp.get_pipe("languagecheck_lexicon").lexicon
+        lexicon = self.nlp.get_pipe("languagecheck_lexicon").lexicon  # type: ignore[attr-defined]
         rule = f"model/{predicted.category}"
         ids, vectors = self._vectors(lexicon)
         same = [k for k, rid in enumerate(ids) if lexicon.entries[rid].category == predicted.category]

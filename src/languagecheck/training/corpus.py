@@ -50,7 +50,9 @@ def _shingles(text: str, n: int = 3) -> set[str]:
 
 def deduplicate(notes: list[dict[str, Any]], threshold: float = 0.6) -> tuple[list[dict[str, Any]], list[str]]:
     """Drop notes whose word-trigram Jaccard similarity to an earlier note is >= threshold."""
-    kept, dropped, seen = [], [], []
+    kept: list[dict[str, Any]] = []
+    dropped: list[str] = []
+    seen: list[set[str]] = []
     for note in notes:
         sh = _shingles(note["text"])
         if any(len(sh & other) / max(1, len(sh | other)) >= threshold for other in seen):

@@ -75,7 +75,7 @@ def _batches(encoded: dict[str, list[Any]], order: list[int], size: int, pad_id:
         rows = order[b:b + size]
         width = max(len(encoded["input_ids"][r]) for r in rows)
 
-        def pad(key: str, value: int) -> Any:
+        def pad(key: str, value: int, rows: list[int] = rows, width: int = width) -> Any:
             return torch.tensor([encoded[key][r] + [value] * (width - len(encoded[key][r])) for r in rows])
 
         batch = {"input_ids": pad("input_ids", pad_id), "attention_mask": pad("attention_mask", 0),
