@@ -30,57 +30,66 @@ def to_sarif(results: list[DocumentResult], rules: dict[str, dict[str, str]]) ->
     """SARIF 2.1.0; `rules` maps rule id -> {category, message, help}."""
     used = sorted({f.rule for r in results for f in r.findings})
     index = {rule: i for i, rule in enumerate(used)}
-    driver_rules = []
-    for rule in used:
-        info = rules.get(rule, {})
-        driver_rules.append({
-            "id": rule,
-            "name": rule.replace("/", "-"),
-            "shortDescription": {"text": info.get("message", rule)[:200]},
-            "fullDescription": {"text": info.get("message", rule)},
-            "help": {"text": info.get("help") or info.get("message", rule)},
-            "properties": {"category": info.get("category", "")},
-        })
-    sarif_results = []
-    for r in results:
-        uri = r.path or r.id or "stdin"
-        for f in r.findings:
-            end_line = f.line + f.text.count("\n")
-            end_column = (len(f.text) - f.text.rfind("\n")) if "\n" in f.text else f.column + len(f.text)
-            region = {"startLine": f.line, "startColumn": f.column, "endLine": end_line,
-                      "endColumn": end_column, "charOffset": f.start, "charLength": f.end - f.start}
-            result: dict[str, Any] = {
-                "ruleId": f.rule,
-                "ruleIndex": index[f.rule],
-                "level": _SARIF_LEVEL[f.severity],
-                "message": {"text": f.message},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
-                "properties": {"category": f.category, "source": f.source, "score": f.score},
-            }
-            if f.suggestions:
-                result["fixes"] = [{
-                    "description": {"text": f"Replace with: {s}"},
-                    "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": [
-                        {"deletedRegion": {"charOffset": f.start, "charLength": f.end - f.start},
-                         "insertedContent": {"text": s}}]}],
-                } for s in f.suggestions]
-            sarif_results.append(result)
-    errors = [r for r in results if r.state == "failed"]
-    invocation: dict[str, Any] = {"executionSuccessful": not errors}
-    if errors:
-        invocation["toolExecutionNotifications"] = [
-            {"level": "error", "message": {"text": r.error or "failed"}} for r in errors]
-    sarif = {
+    sarif_results = [item for r in results for item in sarif_results_of(r, index)]
+    failed = [r.error or "failed" for r in results if r.state == "failed"]
+    return json.dumps(sarif_log([sarif_rule(rule, rules.get(rule, {})) for rule in used], failed, sarif_results),
+                      indent=2, ensure_ascii=False)
+
+
+def sarif_rule(rule: str, info: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": rule,
+        "name": rule.replace("/", "-"),
+        "shortDescription": {"text": info.get("message", rule)[:200]},
+        "fullDescription": {"text": info.get("message", rule)},
+        "help": {"text": info.get("help") or info.get("message", rule)},
+        "properties": {"category": info.get("category", "")},
+    }
+
+
+def sarif_results_of(r: DocumentResult, index: dict[str, int]) -> list[dict[str, Any]]:
+    """The SARIF results of one document; `index` maps rule id -> position in the rule table."""
+    uri = r.path or r.id or "stdin"
+    out = []
+    for f in r.findings:
+        end_line = f.line + f.text.count("\n")
+        end_column = (len(f.text) - f.text.rfind("\n")) if "\n" in f.text else f.column + len(f.text)
+        region = {"startLine": f.line, "startColumn": f.column, "endLine": end_line,
+                  "endColumn": end_column, "charOffset": f.start, "charLength": f.end - f.start}
+        result: dict[str, Any] = {
+            "ruleId": f.rule,
+            "ruleIndex": index[f.rule],
+            "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
+            "properties": {"category": f.category, "source": f.source, "score": f.score},
+        }
+        if f.suggestions:
+            result["fixes"] = [{
+                "description": {"text": f"Replace with: {s}"},
+                "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": [
+                    {"deletedRegion": {"charOffset": f.start, "charLength": f.end - f.start},
+                     "insertedContent": {"text": s}}]}],
+            } for s in f.suggestions]
+        out.append(result)
+    return out
+
+
+def sarif_log(driver_rules: list[dict[str, Any]], failed: list[str], results: Any) -> dict[str, Any]:
+    """The SARIF document around `results`; `failed` holds one reason per document that failed."""
+    invocation: dict[str, Any] = {"executionSuccessful": not failed}
+    if failed:
+        invocation["toolExecutionNotifications"] = [{"level": "error", "message": {"text": e}} for e in failed]
+    return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "languagecheck", "version": __version__,
                                 "informationUri": "https://example.invalid/languagecheck", "rules": driver_rules}},
             "invocations": [invocation],
-            "results": sarif_results,
+            "results": results,
         }],
     }
-    return json.dumps(sarif, indent=2, ensure_ascii=False)
 
 
 def _escape_data(value: str) -> str:
