@@ -123,3 +123,29 @@ def sentences(notes: list[dict[str, Any]], nlp: Any, data_dir: Path = DATA_DIR) 
                 spans=gold, hard_negative=not gold and bool(tempting.search(s.text)),
             ))
     return out
+
+
+def statistics(notes: list[dict[str, Any]], items: list[Sentence]) -> str:
+    """Markdown tables of counts per split, category and register (the datasheet's numbers)."""
+    from collections import Counter
+
+    splits = ("train", "dev", "test")
+    lines = ["| split | notes | templated notes | sentences | hard-negative sentences | sentences with spans |",
+             "|---|---|---|---|---|---|"]
+    for split in (*splits, "all"):
+        ns = [n for n in notes if split == "all" or n["split"] == split]
+        ss = [s for s in items if split == "all" or s.split == split]
+        hard = sum(s.hard_negative for s in ss)
+        lines.append(f"| {split} | {len(ns)} | {sum(bool(n.get('template')) for n in ns)} | {len(ss)} | "
+                     f"{hard} ({hard / max(1, len(ss)):.0%}) | {sum(bool(s.spans) for s in ss)} |")
+    cats = sorted({sp["label"] for n in notes for sp in n["spans"]})
+    lines += ["", "| category | " + " | ".join(splits) + " | all |", "|---|" + "---|" * (len(splits) + 1)]
+    for c in cats:
+        counts = [sum(sp["label"] == c for n in notes if n["split"] == s for sp in n["spans"]) for s in splits]
+        lines.append(f"| {c} | " + " | ".join(map(str, counts)) + f" | {sum(counts)} |")
+    registers = Counter(n.get("register", "?") for n in notes)
+    lines += ["", "| register | notes |", "|---|---|"] + [f"| {r} | {k} |" for r, k in sorted(registers.items())]
+    positives = sum(any(sp["label"] == "risk-not-harm" for sp in n["spans"]) for n in notes)
+    lines += ["", f"Notes with a risk-not-harm span: {positives}. Notes with any span: "
+                  f"{sum(bool(n['spans']) for n in notes)} of {len(notes)}."]
+    return "\n".join(lines) + "\n"
