@@ -172,7 +172,8 @@ class _Pool:
         import multiprocessing
 
         self.args = (config, options, max(1, default_jobs() // jobs))
-        self.context = multiprocessing.get_context("fork")
+        methods = multiprocessing.get_all_start_methods()
+        self.context = multiprocessing.get_context("fork" if "fork" in methods else None)
         self.jobs = jobs
         self.executor = self._start()
 

@@ -181,7 +181,7 @@ class Store:
                 started_at=_now(), status="running", tool_version=tool_version, lexicon_version=lexicon_version,
                 model_version=model_version, scan_key=scan_key, config=config, inputs=inputs,
                 schema_version=SCHEMA_VERSION))
-            return int(result.inserted_primary_key[0])
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
 
     def add_documents(self, run_id: int, docs: Iterable[StoredDocument]) -> None:
         """Add one chunk of documents with their findings, in one transaction."""
@@ -226,7 +226,7 @@ class Store:
             keys = [(d.run_id, d.seq) for d in found.values()]
             by_key = self._findings(conn, sa.tuple_(findings.c.run_id, findings.c.seq).in_(keys)) if keys else {}
         for d in found.values():
-            d.findings = by_key.get((d.run_id, d.seq), [])
+            d.findings = by_key.get((d.run_id or 0, d.seq), [])
         return found
 
     # --- reading -------------------------------------------------------------------------------
