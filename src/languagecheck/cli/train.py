@@ -25,7 +25,7 @@ def train(
     base_model: Annotated[str, typer.Option(help="Local path or hub id of the encoder.")] = "all-MiniLM-L6-v2",
     output_dir: Annotated[Path, typer.Option(help="Where to write the model.")] = Path("models/languagecheck-minilm"),
     data_dir: Annotated[Path, typer.Option(help="Corpus directory.")] = Path("data"),
-    epochs: Annotated[int, typer.Option()] = 6,
+    epochs: Annotated[int, typer.Option()] = 12,
     seed: Annotated[int, typer.Option()] = 13,
     rebuild_corpus: Annotated[bool, typer.Option(help="Rebuild data/corpus.jsonl from data/notes first.")] = True,
 ) -> None:

@@ -92,7 +92,7 @@ def evaluate(data_dir: Path, model_dir: Path | None = None, split: str = "test")
 
 
 def markdown_table(report: dict[str, Any]) -> str:
-    lines = [f"Test split: {report['notes']} notes, {report['sentences']} sentences "
+    lines = [f"{report['split'].capitalize()} split: {report['notes']} notes, {report['sentences']} sentences "
              f"({report['hard_negative_sentences']} hard negatives), {report['gold_spans']} gold spans.", "",
              "| system | sentence P | sentence R | sentence F1 | span P | span R | span F1 | hard-neg FP rate |",
              "|---|---|---|---|---|---|---|---|"]

