@@ -109,7 +109,9 @@ def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 class OnnxClassifier:
     """Batched, length-sorted inference over (sentence, context) pairs."""
 
-    def __init__(self, model_dir: Path, device: str = "cpu", threads: int | None = None):
+    def __init__(self, model_dir: Path, device: str = "cpu", threads: int | None = None,
+                 weights: Path | None = None):
+        """`weights` replaces model.onnx (e.g. the fp32 export, to measure quantisation loss)."""
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -126,7 +128,7 @@ class OnnxClassifier:
         options.inter_op_num_threads = 1
         providers = ["CUDAExecutionProvider", "CPUExecutionProvider"] if device == "cuda" else [
             "CPUExecutionProvider"]
-        self.session = ort.InferenceSession(str(model_dir / MODEL_FILE), options, providers=providers)
+        self.session = ort.InferenceSession(str(weights or model_dir / MODEL_FILE), options, providers=providers)
         self.input_names = {i.name for i in self.session.get_inputs()}
 
     def run(self, pairs: list[tuple[str, str]], batch_size: int = 32) -> list[tuple[np.ndarray, Any, np.ndarray]]:

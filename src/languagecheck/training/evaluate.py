@@ -81,12 +81,17 @@ def evaluate(data_dir: Path, model_dir: Path | None = None, split: str = "test")
     model = OnnxClassifier(model_dir)
     model_spans = model.predict([(i.text, i.previous, i.next) for i in items])
     rows.append(_row("model-only", model_spans, items, gold))
+    fp32 = model_dir / "staging" / "model.fp32.onnx"
+    if fp32.exists():  # the same model before int8 quantisation: measures what quantising costs
+        fp32_model = OnnxClassifier(model_dir, weights=fp32)
+        rows.append(_row("model-only (fp32, unquantised)",
+                         fp32_model.predict([(i.text, i.previous, i.next) for i in items]), items, gold))
     combined = Scanner(Config(model=str(model_dir)), use_model=True, require_model=True)
     rows.append(_row("combined", _by_sentence(notes, items, combined.scan_many([n["text"] for n in notes])),
                      items, gold))
     train_items = sentences([n for n in all_notes if n["split"] == "train"], nlp, data_dir)
     rows.append(_row("tfidf-baseline", [[1] if p else [] for p in tfidf_baseline(train_items, items)], items, gold))
-    return {"split": split, "notes": len(notes), "sentences": len(items),
+    return {"split": split, "notes": len(notes), "sentences": len(items), "model_sha256": model.meta["sha256"],
             "hard_negative_sentences": sum(i.hard_negative for i in items),
             "gold_spans": sum(len(g) for g in gold), "model_dir": str(model_dir), "systems": rows}
 
