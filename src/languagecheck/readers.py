@@ -34,7 +34,8 @@ RECORD_KINDS = ("csv", "tsv", "jsonl", "json")
 # Column names that obviously hold the note, in order of preference (compared after normalising).
 TEXT_NAMES = ("text", "note", "note_text", "notes", "case_note", "casenote", "body", "content", "narrative",
               "entry", "details", "description", "comments", "comment", "observations")
-ID_NAMES = ("id", "note_id", "noteid", "record_id", "recordid", "entry_id", "case_note_id", "uuid")
+ID_NAMES = ("id", "note_id", "noteid", "record_id", "recordid", "entry_id", "case_note_id", "uuid", "ref",
+            "reference", "note_ref")
 _SAMPLE_RECORDS = 100  # records looked at to recognise the text column
 _MIN_TEXT_CHARS = 30  # a column needs notes at least this long on average to be "obviously the text"
 _CHUNK = 1 << 16
