@@ -24,8 +24,11 @@ entries:
     message: Test rule; calling exploitation a lifestyle choice blames the child.
     suggestions: ["pattern of exploitation"]
     examples:
-      flag: ["It is a [[lifestyle choice]]."]
-      ok: ["She plays football."]
+      flag:
+        - "It is a [[lifestyle choice]]."
+        - "Her [[lifestyle choice]] worries staff."
+        - "A [[lifestyle choice]] again."
+      ok: ["She plays football.", "She chose the blue coat.", "Staff described her style."]
   - id: test-prostituting
     category: sexualising-judgement
     severity: error
@@ -34,15 +37,18 @@ entries:
     message: Test rule; a child cannot prostitute herself, she is being sexually exploited.
     suggestions: ["being sexually exploited"]
     examples:
-      flag: ["She is [[prostituting herself]]."]
-      ok: ["She is being exploited."]
+      flag:
+        - "She is [[prostituting herself]]."
+        - "Seen [[prostituting herself]] again."
+        - "Not [[prostituting herself]]."
+      ok: ["She is being exploited.", "Adults are exploiting her.", "She was sexually abused."]
 """
 
 TEST_RULES = ("test-lifestyle-choice", "test-prostituting")
 SECRET = "Zebedee"  # a word that appears in note text and must never appear in a reason
 
 
-def test_config(tmp: Path) -> Config:
+def batch_config(tmp: Path) -> Config:
     pack = tmp / "batch-test.yaml"
     pack.write_text(TEST_PACK, encoding="utf-8")
     return Config(packs=(str(pack),))
