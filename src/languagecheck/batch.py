@@ -3,8 +3,8 @@
 The parent reads inputs, hashes them, skips what --resume finds already done, and sends chunks of
 texts to workers; each worker builds its Scanner once (forked, never spaCy's n_process, which is slow
 here) and returns only findings. At most a few chunks are in flight, so memory stays flat however
-large the corpus. Every chunk is committed to the store as it completes: Ctrl-C stops cleanly and
-keeps what was done. A worker that dies (crash, out of memory) is replaced; the documents it held are
+large the corpus. Completed chunks are committed to the store every second or two: Ctrl-C stops
+cleanly and keeps what was done. A worker that dies (crash, out of memory) is replaced; the documents it held are
 retried one at a time so that only the document that kills a worker fails.
 """
 
@@ -35,6 +35,8 @@ from .store import Store, StoredDocument
 
 CHUNK_DOCUMENTS = 64
 CHUNK_CHARS = 256_000
+COMMIT_DOCUMENTS = 1000  # write to the store in transactions of about this many documents...
+COMMIT_SECONDS = 2.0  # ...or at least this often, so an interruption loses nothing already reported
 _CLASSIFIER = "languagecheck_classifier"
 
 
@@ -231,6 +233,14 @@ class _Batch:
         self.store, self.engine, self.run_id, self.key, self.options = store, engine, run_id, key, options
         self.on_progress, self.on_document = on_progress, on_document
         self.counts: Counter[str] = Counter()
+        self.pending: list[StoredDocument] = []
+        self.flushed_at = time.monotonic()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.store.add_documents(self.run_id, self.pending)
+            self.pending = []
+        self.flushed_at = time.monotonic()
 
     def prepare(self, first_seq: int, items: list[Item]) -> _Chunk:
         chunk = _Chunk(first_seq=first_seq, items=items)
@@ -274,7 +284,9 @@ class _Batch:
                 stored.state, stored.reason, stored.code, stored.findings = "failed", str(exc), exc.code, []
             chunk.stored[k] = stored
         final = [s for s in chunk.stored if s is not None]
-        self.store.add_documents(self.run_id, final)
+        self.pending.extend(final)
+        if len(self.pending) >= COMMIT_DOCUMENTS or time.monotonic() - self.flushed_at >= COMMIT_SECONDS:
+            self.flush()
         for item, stored in zip(chunk.items, final, strict=True):
             self.counts[stored.state] += 1
             self.counts["resumed"] += stored.resumed_from is not None
@@ -331,10 +343,12 @@ def run_batch(items: Iterable[Item], store: Store, config: Config | None = None,
                     batch.complete(in_flight.popleft())
             while in_flight:
                 batch.complete(in_flight.popleft())
+            batch.flush()
             status = "finished"
         except KeyboardInterrupt:
             status = "interrupted"
             engine.close(kill=True)
+            batch.flush()  # everything completed so far is kept
         except BaseException:
             store.finish_run(run_id, "failed")
             raise

@@ -22,7 +22,7 @@ _LISTED = 20  # failed/skipped documents named on the terminal; the rest are in 
 def scan(
     paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively).")],
     db: DbOpt = "results.sqlite",
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core).")] = 0,
     resume: Annotated[bool, typer.Option(help="Skip documents already scanned with this lexicon and model.")] = False,
     text_column: Annotated[str | None, typer.Option(help="CSV/JSON field holding the note text.")] = None,
     id_column: Annotated[str | None, typer.Option(help="CSV/JSON field holding the record id.")] = None,
