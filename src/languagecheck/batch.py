@@ -262,7 +262,11 @@ class _Batch:
                 chunk.stored.append(None)
                 chunk.to_scan.append(k)
         if chunk.to_scan:
-            chunk.future = self.engine.submit([items[k].text for k in chunk.to_scan])  # type: ignore[union-attr]
+            try:
+                chunk.future = self.engine.submit([items[k].text for k in chunk.to_scan])  # type: ignore[union-attr]
+            except BrokenProcessPool as exc:  # a worker died since the last chunk: rescued in complete()
+                chunk.future = Future()
+                chunk.future.set_exception(exc)
         return chunk
 
     def complete(self, chunk: _Chunk) -> None:

@@ -96,6 +96,8 @@ def scan(
         typer.echo("languagecheck: interrupted; finished documents are kept. Run again with --resume to "
                    "continue.", err=True)
         raise typer.Exit(130)
+    if result.summary["failed"] and not result.summary["scanned"] and not result.summary["resumed"]:
+        raise typer.Exit(2)  # nothing could be scanned: as `check` does when every input fails
 
 
 @app.command()
