@@ -45,11 +45,14 @@ _STREET = (r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Court|Ct
            r"Gardens|Gdns|Terrace|Grove|Hill|Park|Square|Sq|Walk|Row|Mews|Rise|Parade|View|Green|Vale|"
            r"Fields?|Estate|House|Heights|Wharf|Yard|Lodge|Tower|Towers|Court|Mansions|Buildings|Boulevard)")
 _CAP = r"[A-Z][A-Za-z'’\-]+"
+_TOWN = r"[A-Z][a-z][\w'’\-]*"
 _POSTCODE = r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"
 _ADDRESS = (rf"(?:(?:Flat|Apartment|Apt|Unit|Room)\s+\d+[A-Za-z]?,?\s+(?:\d+[A-Za-z]?,?\s+)?"
             rf"|\d+[A-Za-z]?(?:-\d+)?,?\s+)?"
             rf"(?:{_CAP}\s+){{1,3}}{_STREET}\b\.?"
-            rf"(?:,\s*(?!(?:She|He|They|It|The|Her|His|Their|We|I|And|But|Where|When|With|Who|Which)\b){_CAP}(?:\s+{_CAP})?)?(?:,?\s*{_POSTCODE})?")
+            rf"(?:,\s*(?!(?:She|He|They|It|The|Her|His|Their|We|I|And|But|Where|When|With|Who|Which)\b){_TOWN}(?:\s+{_TOWN})?)?"
+            rf"(?:,?\s*{_POSTCODE})?")
+_UPPER_ADDRESS = rf"\b\d+[A-Z]?,?\s+(?:[A-Z'’]+\s+){{1,3}}(?:{_STREET.upper()})\b(?:,?\s*{_POSTCODE})?"
 _FLAT = r"\b(?:Flat|Apartment|Apt|Unit)\s+\d+[A-Za-z]?\b"
 
 _REF_CUE = (r"(?:ref(?:erence)?(?:\s+(?:no|number))?|case\s+(?:no|number|ref)|crime\s+(?:ref(?:erence)?|no|number)|"
@@ -67,11 +70,12 @@ _RECOGNISERS: tuple[tuple[str, re.Pattern[str], int], ...] = (
                        rf"({_DOB_DATE})", re.IGNORECASE), 1),
     ("DATE", re.compile(rf"(?<![\w/.\-]){_DATE}(?![\w/\-])", re.IGNORECASE), 0),
     ("PHONE", re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(0\d{2,4}\)\s?|0)\d[\d\s\-]{5,12}\d(?!\w)"), 0),
-    ("REF", re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b"), 0),  # NI number
+    ("REF", re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b"), 0),  # NI number
     ("REF", re.compile(r"(?<![\w£$€])\d{3}\s\d{3}\s\d{4}(?!\w)"), 0),  # NHS-style grouping
     ("REF", re.compile(rf"\b{_REF_CUE}\b\.?\s*(?:no\.?|number|#)?\s*[:\-#]?\s*({_REF_VALUE})", re.IGNORECASE), 1),
     ("REF", re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b"), 0),  # vehicle registration
     ("ADDRESS", re.compile(_ADDRESS), 0),
+    ("ADDRESS", re.compile(_UPPER_ADDRESS), 0),
     ("ADDRESS", re.compile(_FLAT), 0),
     ("ADDRESS", re.compile(_POSTCODE), 0),
     ("REF", re.compile(r"(?<![\w£$€.,])(?=[A-Za-z0-9/\-]*\d)[A-Za-z0-9]+(?:[/\-][A-Za-z0-9]+)*(?![\w])"), 0),
@@ -144,7 +148,9 @@ liaison shared sharing given emotional physical neglect domestic violence substa
 stayed going gone coming seems appears believed thought felt feels wants keen happy sad upset angry distressed
 quiet withdrawn engaged engaging engagement disengaged lots much more less least approximately approx unknown
 known unclear clear thanks thank dear hi hello regards kind best child's person's mosaic liquidlogic niche
-athena eclipse system systems consideration considered discussion
+athena eclipse system systems consideration considered discussion lives lived living meet met
+postcode profile account number numbers reg registration
+mr mrs ms miss mx dr master sir dame lady lord prof rev sgt insp cllr
 no. yes. none. n/a na tbc
 note: plan: action: actions: outcome: update: background: analysis: summary:
 """.split())
@@ -155,7 +161,7 @@ YP CYP CSE CCE CE CSA CP CIN CLA LAC CAMHS MASH MARAC MAPPA LADO NRM SW SWs DSL 
 PS GP AE ED NHS NSPCC CEOP CPS MFH MISPER RHI NFA EHCP EHC SEN SEND SENCO PRU YOT YOS YJS ASB DV DA IDVA ISVA
 SARC ICPC RCPC CPC TAC TAF FGM HBV CSC CSCT IRO PA UK GCSE ADHD ASD ASC OCD PTSD SEMH ID ICT IT TV PE RE
 AM PM OK NB PTO FYI ASAP TBC NA STI STIs HIV DNA CCTV ANPR PNC PND MOPI UASC UAM LA LAs MP DWP ATM
-DOB NI MDT MDTs CSPR LSCB LSCP SCR SAR CQC DBS CRB USB SIM SMS DM DMs
+DOB NI CAD URN CRN RTC MDT MDTs CSPR LSCB LSCP SCR SAR CQC DBS CRB USB SIM SMS DM DMs
 """.split())
 
 _NAME_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -183,7 +189,7 @@ def find_identifiers(text: str, keep: tuple[int, int] | None = None) -> list[Rep
     taken: list[tuple[int, int]] = []
 
     def add(start: int, end: int, kind: str) -> None:
-        while end > start and text[end - 1] in " ,.;:":
+        while end > start and text[end - 1] in (" ,;:" if kind == "NAME" else " ,.;:"):
             end -= 1
         if end <= start or any(start < e and s < end for s, e in taken):
             return
@@ -199,11 +205,16 @@ def find_identifiers(text: str, keep: tuple[int, int] | None = None) -> list[Rep
             add(m.start(group), m.end(group), kind)
     for pattern in (_TITLE_NAME, _STRONG_CUE_NAME, _WEAK_CUE_NAME):
         for m in pattern.finditer(text):
+            words = m.group(1).split()
             if pattern is _STRONG_CUE_NAME and m.group(1).lower() in _KEEP:
                 continue  # "known as a ..."
-            add(m.start(1), m.end(1), "NAME")
+            end = m.end(1)
+            if len(words) > 1 and words[-1].lower() in _KEEP:  # "PC 4521 HUGHES AT": not the "AT"
+                end = m.start(1) + m.group(1).rindex(words[-1])
+            add(m.start(1), end, "NAME")
     for m in _INITIALS.finditer(text):
-        add(m.start(), m.end(), "NAME")
+        if "".join(ch for ch in m.group() if ch.isalpha()) not in _ACRONYMS:  # D.O.B., P.C.
+            add(m.start(), m.end(), "NAME")
     for m in _UPPER_WORD.finditer(text):
         word = m.group()
         if word in _ACRONYMS or word.lower() in _KEEP or word.rstrip("S") in _ACRONYMS:
