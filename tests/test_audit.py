@@ -36,6 +36,7 @@ from languagecheck.audit import (
     sentence_around,
     suppressed_groups,
 )
+from languagecheck.categories import CATEGORIES
 from languagecheck.cli import _register, app
 from languagecheck.finding import Finding
 
@@ -124,9 +125,11 @@ def test_by_category_and_rule(audit):
     assert [(r["rule"], r["findings"], r["documents_with"]) for r in audit["by_rule"]] == [
         ("put-self-at-risk", 7, 6), ("boyfriend", 2, 2), ("consented", 2, 2), ("just-sex", 1, 1),
         ("risk-after-harm", 1, 1)]
+    assert audit["by_rule"][0]["message"] == "why put-self-at-risk"  # the same for every finding
     rnh = audit["by_rule"][-1]
-    assert (rnh["source"], rnh["message"], rnh["suggestions"]) == ("context", "why risk-after-harm",
-                                                                   ["instead of risk-after-harm"])
+    # a context finding's message cites other notes: the category's reason is shown instead
+    assert (rnh["source"], rnh["message"], rnh["suggestions"]) == (
+        "context", CATEGORIES["risk-not-harm"].why, ["instead of risk-after-harm"])
 
 
 def test_groups_suppress_small_and_secondary(audit):
@@ -247,6 +250,23 @@ def test_empty_run_gives_a_message():
     assert result["empty"] and result["message"] == "Nothing to audit: the run has no documents."
     failed = build_audit([AuditDocument(findings=[], state="failed")])
     assert failed["message"] == "Nothing to audit: none of the run's 1 inputs was scanned (0 skipped, 1 failed)."
+
+
+def test_context_citations_never_reach_the_audit(tmp_path):
+    cited = [Finding(0, 14, "at risk of CSE", 1, 1, "risk-not-harm", "rnh-at-risk-of-cse", "warning", "context",
+                     0.8, f"Risk wording. Harm is recorded in note case-00{i}, line 3: 'Jordan Smith was raped'.", ())
+             for i in range(2)]
+    docs = [AuditDocument(findings=[f], meta={"case": "A"}, name=f"case-00{i}") for i, f in enumerate(cited)]
+    result = build_audit(docs)
+    db = tmp_path / "r.sqlite"
+    _store(db, docs, text=False)
+    out = runner.invoke(app, ["audit", "--db", str(db), "--format", "json", "--md", str(tmp_path / "a.md"),
+                              "--html", str(tmp_path / "a.html"), "--csv", str(tmp_path / "t")])
+    assert out.exit_code == 0, out.output
+    written = [out.stdout, json.dumps(result), *(p.read_text() for p in tmp_path.rglob("*") if p.suffix in (
+        ".md", ".html", ".csv"))]
+    for text in written:
+        assert "Jordan" not in text and "raped" not in text and "case-00" not in text
 
 
 # --- examples -------------------------------------------------------------------------------------
@@ -411,3 +431,24 @@ def test_cli_bad_results_file_does_not_echo_its_text(tmp_path):
     result = runner.invoke(app, ["audit", "--results", str(path)])
     assert result.exit_code == 2
     assert "document 2 is not a JSON line" in result.stderr and "Jordan" not in result.stderr
+
+
+def test_real_scan_findings_through_the_store(tmp_path, lexicon_scanner):
+    notes = [
+        "Strategy meeting held. Kayleigh Ward continues putting herself at risk by going to 9 Elm Close.",
+        "YP was seen with her boyfriend, a 24-year-old man, on 04/05/2024. Mum informed.",
+        "No concerns today; she attended school and spoke to staff.",
+    ] * 4
+    docs = []
+    for i, text in enumerate(notes):
+        docs.append(AuditDocument(findings=lexicon_scanner.scan(text), text=text, name=f"note-{i}",
+                                  meta={"team": "North", "date": f"2024-0{1 + i % 3}-01"}))
+    db = tmp_path / "r.sqlite"
+    _store(db, docs)
+    out = runner.invoke(app, ["audit", "--db", str(db), "--md", str(tmp_path / "a.md"), "--min-group", "3"])
+    assert out.exit_code == 0, out.output
+    md = (tmp_path / "a.md").read_text()
+    assert "**putting herself at risk**" in md
+    assert "Kayleigh" not in md and "Elm Close" not in md and "04/05/2024" not in md and "note-" not in md
+    assert "[NAME A] continues **putting herself at risk** by going to [ADDRESS]." in md
+    assert "| North | 12 |" in md

@@ -422,6 +422,8 @@ def build_audit(documents: Iterable[AuditDocument], options: AuditOptions | None
             sources[f.source] += 1
             info = rule_info.setdefault(f.rule, {"category": f.category, "severity": Counter(), "source": Counter(),
                                                  "message": f.message, "suggestions": Counter()})
+            if info["message"] != f.message:
+                info["message"] = None  # per-finding wording (e.g. a context finding's citation): not shown
             info["severity"][f.severity] += 1
             info["source"][f.source] += 1
             if f.suggestions:
@@ -489,7 +491,7 @@ def _assemble(options: AuditOptions, run: Mapping[str, Any], states: Counter[str
             "source": info["source"].most_common(1)[0][0], "findings": rule_findings[rule],
             "documents_with": rule_docs[rule], "per_1000_documents": per_1000(rule_findings[rule], n),
             "percent_of_findings": _share(rule_findings[rule], overall.findings),
-            "message": info["message"], "why": rule_notes.get(rule, ""),
+            "message": _rule_message(info, CATEGORIES.get(info["category"])), "why": rule_notes.get(rule, ""),
             "suggestions": list(suggestions[0][0]) if suggestions else [],
         })
 
@@ -540,6 +542,14 @@ def _assemble(options: AuditOptions, run: Mapping[str, Any], states: Counter[str
         "comparison": comparison,
         "examples": examples,
     }
+
+
+def _rule_message(info: Mapping[str, Any], about: Any) -> str:
+    """A rule's message, only when it is the same for every finding and not from the context stage,
+    whose messages cite other notes by id and quote the harm they record; else the category's reason."""
+    if info["message"] and "context" not in info["source"]:
+        return str(info["message"])
+    return about.why if about else ""
 
 
 def _empty_message(states: Counter[str]) -> str:
@@ -653,10 +663,19 @@ def explain_rules(audit: dict[str, Any], notes: Mapping[str, str]) -> dict[str, 
 
 @functools.lru_cache(maxsize=1)
 def rule_explanations() -> dict[str, str]:
-    """rule id -> the lexicon's 'why' for it (empty when the packs cannot be read)."""
+    """rule id -> the lexicon's 'why' for it, or a context family's message (empty where the packs
+    cannot be read)."""
     try:
         from .lexicon import load_entries, pack_paths
 
-        return {e.id: e.why or e.message for e in load_entries(pack_paths())}
+        notes = {e.id: e.why or e.message for e in load_entries(pack_paths())}
     except Exception:  # the audit still works from the stored messages
-        return {}
+        notes = {}
+    try:  # risk-not-harm rules of the context stage: the family's own message, without a citation
+        from .context_packs import context_pack_paths, load_context_packs
+
+        for pack in load_context_packs(context_pack_paths()):
+            notes.update({f.id: f.message for f in pack.families if f.message})
+    except Exception:
+        pass
+    return notes
