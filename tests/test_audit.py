@@ -433,7 +433,11 @@ def test_cli_bad_results_file_does_not_echo_its_text(tmp_path):
     assert "document 2 is not a JSON line" in result.stderr and "Jordan" not in result.stderr
 
 
-def test_real_scan_findings_through_the_store(tmp_path, lexicon_scanner):
+def test_real_scan_findings_through_the_store(tmp_path):
+    from languagecheck import Config, Scanner
+
+    # two packs only: the test does not depend on packs still being written
+    lexicon_scanner = Scanner(Config(packs=["choice-agency", "relationship-framing"]), use_model=False)
     notes = [
         "Strategy meeting held. Kayleigh Ward continues putting herself at risk by going to 9 Elm Close.",
         "YP was seen with her boyfriend, a 24-year-old man, on 04/05/2024. Mum informed.",
@@ -452,3 +456,17 @@ def test_real_scan_findings_through_the_store(tmp_path, lexicon_scanner):
     assert "Kayleigh" not in md and "Elm Close" not in md and "04/05/2024" not in md and "note-" not in md
     assert "[NAME A] continues **putting herself at risk** by going to [ADDRESS]." in md
     assert "| North | 12 |" in md
+
+
+def test_documented_example_matches_the_fixture(audit):
+    from pathlib import Path
+
+    from languagecheck.audit_report import render_markdown, render_text
+
+    doc = (Path(__file__).parents[1] / "docs" / "audit.md").read_text()
+    shown = doc.split("$ languagecheck audit --db results.sqlite --compare-before 2024-04-01\n", 1)[1]
+    assert shown.startswith(render_text(audit))
+    team_table = render_markdown(audit).split("## By team\n\n", 1)[1].split("\n\n## ", 1)[0]
+    assert team_table.split("\n\n")[0] in doc
+    documented_row = json.loads(doc.split("```json\n", 1)[1].split("```", 1)[0])
+    assert documented_row == audit["comparison"]["rows"][1]

@@ -165,6 +165,7 @@ def render_html(audit: Mapping[str, Any], title: str = "Language audit") -> str:
                              autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True,
                              lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["num"] = _num
+    env.globals["rules_heading"] = rules_heading
     template = env.get_template("audit.html.j2")
     return template.render(audit=audit, title=title, charts=charts(audit), caveats=caveats(audit),
                            pseudonymisation=PSEUDONYMISATION,
@@ -221,7 +222,7 @@ def render_markdown(audit: Mapping[str, Any], title: str = "Language audit") -> 
             _table(["Category", "Findings", "Documents", "per 1,000 documents", "per 100,000 words", "% of findings"],
                    [[f"{r['title']} (`{r['category']}`)", r["findings"], r["documents_with"], r["per_1000_documents"],
                      r["per_100000_words"], r["percent_of_findings"]] for r in audit["by_category"]]), ""]
-    out += [f"## Most frequent rules (top {audit['settings']['top_rules']} of {audit['rules_fired']})", "",
+    out += [f"## Most frequent wording ({rules_heading(audit)})", "",
             _table(["Rule", "Category", "Findings", "Documents", "per 1,000 documents", "Why", "Try instead"],
                    [[f"`{r['rule']}`", r["category"], r["findings"], r["documents_with"], r["per_1000_documents"],
                      r["why"] or r["message"], "; ".join(r["suggestions"])] for r in audit["by_rule"]]), ""]
@@ -253,6 +254,11 @@ def render_markdown(audit: Mapping[str, Any], title: str = "Language audit") -> 
         out.append("")
     out += ["## Method", "", *_method(audit), "", PSEUDONYMISATION, ""]
     return "\n".join(out)
+
+
+def rules_heading(audit: Mapping[str, Any]) -> str:
+    shown, fired = len(audit["by_rule"]), audit["rules_fired"]
+    return f"top {shown} of {fired} rules" if fired > shown else f"all {fired} rule{'s' if fired != 1 else ''}"
 
 
 def _ratio_text(r: Mapping[str, Any]) -> str:
@@ -371,7 +377,8 @@ def render_text(audit: Mapping[str, Any]) -> str:
                 else ".")]
     for r in sorted(audit["by_category"], key=lambda r: -r["findings"]):
         if r["findings"]:
-            lines.append(f"  {r['category']:<24} {r['findings']:>7,} findings  {_num(r['per_1000_documents']):>9} "
+            noun = "finding " if r["findings"] == 1 else "findings"
+            lines.append(f"  {r['category']:<24} {r['findings']:>7,} {noun}  {_num(r['per_1000_documents']):>9} "
                          "per 1,000 documents")
     for r in (audit.get("comparison") or {}).get("rows", []):
         lines.append(f"  {r['title']}: {r['verdict']}")
