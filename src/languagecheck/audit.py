@@ -72,10 +72,19 @@ _PERSONAL = re.compile(r"(^|_)(id|ids|ref|reference|urn|crn|number|no|name|names
                        r"user|person|child|subject|email|phone|address|postcode|dob|by|path|file|hash|text|note)$")
 
 
+@functools.lru_cache(maxsize=1024)
 def normalise_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_")
 
 
+@functools.lru_cache(maxsize=1024)
+def _auto_group(name: str) -> bool:
+    """Whether a metadata column is grouped on without being asked: not a date, word count or person."""
+    key = normalise_key(name)
+    return not is_date_key(name) and key not in _WORD_KEYS and not _PERSONAL.search(key)
+
+
+@functools.lru_cache(maxsize=1024)
 def is_date_key(name: str) -> bool:
     key = normalise_key(name)
     return (key in _DATE_NAMES or key.endswith("_date") or key.startswith("date_") or key.endswith("_at")
@@ -156,6 +165,8 @@ class _Tally:
             self.words_missing += 1
         else:
             self.words += words
+        if not findings:
+            return
         self.by_category.update(f.category for f in findings)
         self.by_severity.update(f.severity for f in findings)
         self.docs_by_category.update({f.category for f in findings})
@@ -164,6 +175,13 @@ class _Tally:
     @property
     def known_words(self) -> int | None:
         return self.words if self.documents and not self.words_missing and self.words else None
+
+
+def _tally(tallies: dict[str, _Tally], key: str) -> _Tally:
+    found = tallies.get(key)
+    if found is None:
+        found = tallies[key] = _Tally()
+    return found
 
 
 def per_1000(count: int, documents: int) -> float | None:
@@ -398,13 +416,12 @@ def build_audit(documents: Iterable[AuditDocument], options: AuditOptions | None
             date_keys[date_key] += 1  # type: ignore[index]
             first_date = when if first_date is None else min(first_date, when)
             last_date = when if last_date is None else max(last_date, when)
-            months.setdefault(f"{when:%Y-%m}", _Tally()).add(found, words)
+            _tally(months, f"{when.year:04d}-{when.month:02d}").add(found, words)
             if options.compare_before is not None:
                 periods["before" if when < options.compare_before else "after"].add(found, words)
 
         columns = explicit if explicit is not None else (
-            k for k in doc.meta if k not in dropped and not is_date_key(k) and normalise_key(k) not in _WORD_KEYS
-            and not _PERSONAL.search(normalise_key(k)))
+            k for k in doc.meta if k not in dropped and _auto_group(k))
         for key in columns:
             value = _group_value(doc.meta.get(key))
             if value is None or (explicit is None and len(value) > 60):
@@ -412,7 +429,7 @@ def build_audit(documents: Iterable[AuditDocument], options: AuditOptions | None
                 groups.pop(key, None)
                 continue
             table = groups.setdefault(key, {})
-            table.setdefault(value, _Tally()).add(found, words)
+            _tally(table, value).add(found, words)
             if explicit is None and len(table) > options.max_groups:
                 dropped[key] = f"more than {options.max_groups} distinct values"
                 groups.pop(key)
