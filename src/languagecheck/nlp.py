@@ -37,14 +37,16 @@ def register_extensions() -> None:
 
 
 def build_pipeline(lexicon_config: dict[str, Any] | None = None, components: tuple[str, ...] = ()) -> Any:
-    """spacy.blank('en') + segmenter + lemmatizer + lexicon matcher (+ optional later components)."""
+    """spacy.blank('en') + segmenter + lemmatizer + lexicon matcher + context stage (+ optional later ones)."""
     spacy = import_spacy()
     from . import components as _registered  # noqa: F401  (registers the factories)
+    from . import context_component as _context  # noqa: F401  (registers languagecheck_context)
 
     nlp = spacy.blank("en")
     nlp.add_pipe("languagecheck_segmenter")
     nlp.add_pipe("languagecheck_lemmatizer", config={"lexicon": lexicon_config or {}})
     nlp.add_pipe("languagecheck_lexicon", config={"lexicon": lexicon_config or {}})
+    nlp.add_pipe("languagecheck_context", config={"lexicon": lexicon_config or {}})
     for name in components:
         nlp.add_pipe(name)
     return nlp

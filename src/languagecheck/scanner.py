@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .config import Config
@@ -37,6 +37,9 @@ class Scanner:
         from .categories import CATEGORIES
 
         rules = {rid: {"category": e.category, "message": e.message} for rid, e in self.lexicon.entries.items()}
+        if "languagecheck_context" in self.nlp.pipe_names:
+            for family in self.nlp.get_pipe("languagecheck_context").rules.risk:
+                rules[family.id] = {"category": "risk-not-harm", "message": family.message}
         for cid, category in CATEGORIES.items():
             for source in ("model", "context"):
                 rules[f"{source}/{cid}"] = {"category": cid, "message": category.why}
@@ -70,9 +73,65 @@ class Scanner:
             sentences = [doc.char_span(f.start, f.end, alignment_mode="expand").sent.text for f in findings]
             yield DocumentResult(findings=findings, path=item.path, id=item.id, sentences=sentences)
 
+    def scan_group(self, documents: Iterable[Any], batch_size: int = 64) -> list[Any]:
+        """DocumentResults for the notes of one case, in order: harm recorded in an earlier note makes
+        risk-only wording in a later note a risk-not-harm finding, citing "note <id>, line N"."""
+        items = list(documents)
+        return self.scan_grouped(items, key=lambda _item: 0, batch_size=batch_size)
+
+    def scan_grouped(self, documents: Iterable[Any], key: str | Callable[[Any], Any],
+                     order_by: str | None = None, batch_size: int = 64) -> list[Any]:
+        """DocumentResults in input order, where the notes sharing a case are read as one record.
+
+        `key` is a metadata column (Document.meta[key], e.g. a case id) or a function of the Document;
+        documents with no value are read alone. Within a case, notes count in input order, or sorted
+        by the metadata column `order_by` (e.g. a date). Holds the processed documents in memory.
+        """
+        from .context_component import HARM_ATTR
+        from .documents import Document
+        from .results import DocumentResult
+
+        items = list(documents)
+        get = key if callable(key) else (lambda d: d.meta.get(key))
+        docs = iter(self.nlp.pipe((d.text for d in items if isinstance(d, Document)), batch_size=batch_size))
+        processed: dict[int, Any] = {}
+        groups: dict[Any, list[int]] = {}
+        results: list[Any] = [None] * len(items)
+        for n, item in enumerate(items):
+            if not isinstance(item, Document):
+                results[n] = DocumentResult(path=getattr(item, "path", None), error=str(item), state="failed")
+                continue
+            processed[n] = next(docs)
+            value = get(item)
+            groups.setdefault(("alone", n) if value is None or value == "" else ("case", value), []).append(n)
+        context = self.nlp.get_pipe("languagecheck_context") if "languagecheck_context" in self.nlp.pipe_names \
+            else None
+        for members in groups.values():
+            if order_by:
+                members = sorted(members, key=lambda n: _order_key(items[n].meta.get(order_by)))
+            prior: list[dict[str, Any]] = []
+            for n in members:
+                doc, item = processed.pop(n), items[n]
+                if context is not None and prior:
+                    context.annotate(doc, prior)
+                findings = findings_from_doc(doc, self.lexicon)
+                sentences = [doc.char_span(f.start, f.end, alignment_mode="expand").sent.text for f in findings]
+                results[n] = DocumentResult(findings=findings, path=item.path, id=item.id, sentences=sentences)
+                if context is not None:
+                    name = item.id or item.path or f"#{n + 1}"
+                    prior += [{**e, "document": name} for e in doc._.get(HARM_ATTR) or []]
+        return results
+
     def docs(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Any]:
         """The processed spaCy Docs, e.g. for displacy.render(doc, style="span", options={"spans_key": ...})."""
         return self.nlp.pipe(texts, batch_size=batch_size)
+
+
+def _order_key(value: Any) -> tuple[int, Any]:
+    """Numbers in numeric order, then text (ISO dates sort as text), then missing values."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, value)
+    return (1, str(value)) if value not in (None, "") else (2, "")
 
 
 def findings_from_doc(doc: Any, lexicon: Any) -> list[Finding]:
