@@ -77,8 +77,8 @@ def build(data_dir: Path = DATA_DIR) -> dict[str, Any]:
     notes = list(read_marked(list((data_dir / "notes").glob("*.jsonl"))
                              + list((data_dir / "templated").glob("*.jsonl"))))
     notes, dropped = deduplicate(notes)
-    for note in notes:
-        note["split"] = split_of(note["id"])
+    for note in notes:  # the notes of one case stay together, so a case is never split across splits
+        note["split"] = split_of(note.get("case_id") or note["id"])
     out = data_dir / "corpus.jsonl"
     with out.open("w", encoding="utf-8") as fh:
         for note in notes:
