@@ -420,3 +420,28 @@ def test_compiled_rules_are_cached_and_follow_pack_changes(tmp_path):
 ])
 def test_phrase_syntax(phrase, text, hit):
     assert bool(re.search(phrase_regex([phrase]), text, re.IGNORECASE)) is hit
+
+
+# --- evaluation ------------------------------------------------------------------------------------------
+
+def test_document_level_evaluation_counts_by_hand(lexicon_scanner):
+    from languagecheck.training.evaluate import risk_not_harm_markdown, risk_not_harm_report
+
+    positive = HARM_NOTE + " She is at risk of CSE."
+    span = {"start": positive.index("at risk of CSE"), "end": len(positive) - 1, "label": "risk-not-harm"}
+    notes = [
+        {"id": "p", "text": positive, "spans": [span]},  # found
+        {"id": "n", "text": "YP is at risk of CSE; nothing suggests harm.", "spans": []},  # risk-wording negative
+        {"id": "c1", "text": HARM_NOTE, "spans": [], "case_id": "k", "case_order": 1},
+        {"id": "c2", "text": "Review: YP is vulnerable to exploitation.", "spans": [], "case_id": "k",
+         "case_order": 2, "case_gold": True},  # only wrong when read with c1
+    ]
+    report = risk_not_harm_report(notes, lexicon_scanner)
+    single, grouped, cases = report["single"], report["grouped"], report["case_notes"]
+    assert (single["gold"], single["predicted"], single["f1"]) == (1, 1, 1.0)
+    assert (single["risk_wording_negatives"], single["negative_fpr"]) == (2, 0.0)
+    assert (grouped["gold"], grouped["predicted"], grouped["f1"]) == (2, 2, 1.0)
+    assert (cases["notes"], cases["cases"], cases["recall"]) == (2, 1, 1.0)
+    assert report["errors"] == {"false_positives": [], "false_negatives": []}
+    table = risk_not_harm_markdown({"split": "test", "notes": 4, "risk_not_harm": report})
+    assert "| notes grouped by case | 4 | 2 | 2 | 1.000 |" in table

@@ -54,12 +54,20 @@ def evaluate(
     data_dir: Annotated[Path, typer.Option()] = Path("data"),
     split: Annotated[str, typer.Option(help="test (reported numbers) or dev.")] = "test",
     output_dir: Annotated[Path | None, typer.Option(help="Write metrics.json and metrics.md here.")] = None,
+    risk_not_harm_only: Annotated[bool, typer.Option(
+        "--risk-not-harm-only", help="Only the document-level risk-not-harm section (rules only, no model).")] = False,
 ) -> None:
-    """Print the evaluation table: lexicon only, model only, combined, TF-IDF baseline."""
+    """Print the evaluation table: lexicon only, model only, combined, TF-IDF baseline, risk-not-harm."""
     _need_train_extra()
     from ..training.evaluate import evaluate as run
-    from ..training.evaluate import markdown_table, write_report
+    from ..training.evaluate import evaluate_risk_not_harm, markdown_table, risk_not_harm_markdown, write_report
 
+    if risk_not_harm_only:
+        section = evaluate_risk_not_harm(data_dir, split)
+        typer.echo(risk_not_harm_markdown(section))
+        if output_dir:
+            write_report(section, output_dir, name="risk-not-harm")
+        return
     report = run(data_dir, model_dir, split)
     typer.echo(markdown_table(report))
     if output_dir:

@@ -1,11 +1,13 @@
 """Evaluate lexicon-only, model-only, combined and a TF-IDF baseline on the test split.
 
-Wording categories only (risk-not-harm is a document-level judgement evaluated separately).
+Wording categories are scored by sentence and span; risk-not-harm is a document-level judgement
+scored separately (`risk_not_harm_report`): single notes, and notes read with their case.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,11 @@ from .labels import MODEL_CATEGORIES
 from .metrics import false_positive_rate, sentence_prf, span_prf
 
 WORDING = set(MODEL_CATEGORIES)
+RNH = "risk-not-harm"
+# risk wording of any kind, for the false-positive rate on negatives (independent of the risk pack)
+RISK_WORDING = re.compile(
+    r"\brisk(?:s|y)?\b|\bvulnerab|\b(?:potential|possible|suspected)\s+(?:victim|cse|cce)|\bwarning signs|"
+    r"\bindicators?\s+of\b|\b(?:cse|cce|grooming|exploitation)\s+concerns|may\s+be\s+being", re.IGNORECASE)
 
 
 def _by_sentence(notes: list[dict[str, Any]], items: list[Any], findings: list[list[Any]]) -> list[list[dict]]:
@@ -91,9 +98,82 @@ def evaluate(data_dir: Path, model_dir: Path | None = None, split: str = "test")
                      items, gold))
     train_items = sentences([n for n in all_notes if n["split"] == "train"], nlp, data_dir)
     rows.append(_row("tfidf-baseline", [[1] if p else [] for p in tfidf_baseline(train_items, items)], items, gold))
+    rnh = risk_not_harm_report(notes, lexicon)  # rules only: the classifier has no risk-not-harm head
     return {"split": split, "notes": len(notes), "sentences": len(items), "model_sha256": model.meta["sha256"],
             "hard_negative_sentences": sum(i.hard_negative for i in items),
-            "gold_spans": sum(len(g) for g in gold), "model_dir": str(model_dir), "systems": rows}
+            "gold_spans": sum(len(g) for g in gold), "model_dir": str(model_dir), "systems": rows,
+            "risk_not_harm": rnh}
+
+
+def _flags_rnh(findings: list[Any]) -> bool:
+    """Predicted positive: a risk-not-harm finding at warning or above (info findings do not fail a check)."""
+    return any(f.category == RNH and f.severity != "info" for f in findings)
+
+
+def _rnh_row(predicted: list[bool], gold: list[bool], negatives: list[bool]) -> dict[str, Any]:
+    row: dict[str, Any] = dict(sentence_prf(predicted, gold))
+    row["notes"] = len(gold)
+    row["risk_wording_negatives"] = sum(negatives)
+    row["negative_fpr"] = false_positive_rate(predicted, negatives)
+    return row
+
+
+def risk_not_harm_report(notes: list[dict[str, Any]], scanner: Any) -> dict[str, Any]:
+    """Document-level risk-not-harm P/R/F1 and the false-positive rate on risk-wording negatives.
+
+    gold: the note has a risk-not-harm span (grouped: or `case_gold`, risk wording that is wrong when
+    read with the earlier notes of its `case_id`); predicted: the scanner reports a risk-not-harm
+    finding at warning or above. Negatives: notes with risk wording and no gold risk-not-harm.
+    """
+    from ..documents import Document
+
+    texts = [n["text"] for n in notes]
+    found = scanner.scan_many(texts)
+    gold = [any(s["label"] == RNH for s in n["spans"]) for n in notes]
+    predicted = [_flags_rnh(f) for f in found]
+    risky = [bool(RISK_WORDING.search(t)) for t in texts]
+    single = _rnh_row(predicted, gold, [r and not g for r, g in zip(risky, gold)])
+    single["info_findings"] = sum(1 for f in found for x in f if x.category == RNH and x.severity == "info")
+    documents = [Document(text=n["text"], id=n["id"], meta={"case_id": n.get("case_id"),
+                                                               "case_order": n.get("case_order")})
+                 for n in notes]
+    grouped_found = scanner.scan_grouped(documents, "case_id", order_by="case_order")
+    grouped_gold = [g or bool(n.get("case_gold")) for g, n in zip(gold, notes)]
+    grouped_pred = [_flags_rnh(r.findings) for r in grouped_found]
+    in_case = [bool(n.get("case_id")) for n in notes]
+    negatives = [r and not g for r, g in zip(risky, grouped_gold)]
+    grouped = _rnh_row(grouped_pred, grouped_gold, negatives)
+    pick = [k for k, c in enumerate(in_case) if c]
+    cases = _rnh_row([grouped_pred[k] for k in pick], [grouped_gold[k] for k in pick], [negatives[k] for k in pick])
+    cases["cases"] = len({notes[k]["case_id"] for k in pick})
+    errors = {"false_positives": [n["id"] for n, p, g in zip(notes, predicted, gold) if p and not g],
+              "false_negatives": [n["id"] for n, p, g in zip(notes, predicted, gold) if g and not p]}
+    return {"single": single, "grouped": grouped, "case_notes": cases, "errors": errors}
+
+
+def evaluate_risk_not_harm(data_dir: Path, split: str = "test") -> dict[str, Any]:
+    """The risk-not-harm section alone (rules only, no model needed)."""
+    from ..scanner import Scanner
+    from .corpus import load_notes
+
+    notes = [n for n in load_notes(data_dir) if n["split"] == split]
+    return {"split": split, "notes": len(notes), "risk_not_harm": risk_not_harm_report(notes, Scanner(use_model=False))}
+
+
+def risk_not_harm_markdown(report: dict[str, Any]) -> str:
+    section = report["risk_not_harm"]
+    lines = [f"Risk instead of harm ({report['split']} split, document level; predicted = a risk-not-harm finding "
+             "at warning or above):", "",
+             "| reading | notes | gold | predicted | P | R | F1 | risk-wording negatives | FP rate on them |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name, key in (("each note alone", "single"), ("notes grouped by case", "grouped"),
+                      ("case notes only, grouped", "case_notes")):
+        r = section[key]
+        lines.append(f"| {name} | {r['notes']} | {r['gold']} | {r['predicted']} | {r['precision']:.3f} | "
+                     f"{r['recall']:.3f} | {r['f1']:.3f} | {r['risk_wording_negatives']} | {r['negative_fpr']:.3f} |")
+    lines += ["", f"Info findings (numeric score as the only assessment): {section['single']['info_findings']}; "
+              f"cases: {section['case_notes'].get('cases', 0)}."]
+    return "\n".join(lines) + "\n"
 
 
 def markdown_table(report: dict[str, Any]) -> str:
@@ -111,13 +191,16 @@ def markdown_table(report: dict[str, Any]) -> str:
     for c in MODEL_CATEGORIES:
         lines.append(f"| {c} | " + " | ".join(f"{r['per_category_f1'][c]:.3f}" for r in report["systems"]
                                             if r["span"]) + " |")
+    if "risk_not_harm" in report:
+        lines += ["", risk_not_harm_markdown(report).rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 
-def write_report(report: dict[str, Any], out_dir: Path) -> None:
+def write_report(report: dict[str, Any], out_dir: Path, name: str = "metrics") -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (out_dir / "metrics.md").write_text(markdown_table(report), encoding="utf-8")
+    (out_dir / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    table = markdown_table(report) if "systems" in report else risk_not_harm_markdown(report)
+    (out_dir / f"{name}.md").write_text(table, encoding="utf-8")
 
 
 assert set(CATEGORY_IDS) - WORDING == {"risk-not-harm"}
