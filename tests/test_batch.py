@@ -273,3 +273,10 @@ def test_cli_refuses_a_fix_dir_inside_the_inputs_and_bad_formats(tmp_path):
     assert bad.exit_code == 2 and "unknown format" in bad.output
     missing = _cli(["report", "--db", str(tmp_path / "none.sqlite")])
     assert missing.exit_code == 2 and "no such results store" in missing.output
+
+
+def test_cli_progress_bar_reports_documents_per_second(tmp_path):
+    folder = _notes_dir(tmp_path, 5)
+    result = _cli(["scan", str(folder), "--db", str(tmp_path / "r.sqlite"), "--no-model", "-j", "1", "--progress"])
+    assert result.exit_code == 0, result.output
+    assert "docs/s" in result.output and "5/5" in result.output
