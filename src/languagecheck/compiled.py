@@ -29,8 +29,10 @@ class CompiledEntry:
     score: float
     message: str
     suggestions: tuple[Any, ...]
-    requires: tuple[tuple[str, int, re.Pattern[str]], ...]
-    exceptions: tuple[tuple[str, int, re.Pattern[str]], ...]
+    # (kind, window, regex source): compiled on first use, because unpickling compiled
+    # patterns recompiles every one of them on every run
+    requires: tuple[tuple[str, int, str], ...]
+    exceptions: tuple[tuple[str, int, str], ...]
     flag_examples: tuple[str, ...] = ()  # marked [[span]] examples: the classifier embeds them
 
 
@@ -137,7 +139,13 @@ def _tokenizer() -> Any:
     return import_spacy().blank("en").tokenizer
 
 
-def compile_context(contexts: tuple[dict[str, Any], ...]) -> tuple[tuple[str, int, re.Pattern[str]], ...]:
+@functools.lru_cache(maxsize=None)
+def regex(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.IGNORECASE)
+
+
+def compile_context(contexts: tuple[dict[str, Any], ...]) -> tuple[tuple[str, int, str], ...]:
+    """(kind, window, regex source) per context condition; sources are checked by compiling them."""
     from .patterns import to_regex
 
     out = []
@@ -147,9 +155,11 @@ def compile_context(contexts: tuple[dict[str, Any], ...]) -> tuple[tuple[str, in
             phrases = context.get(kind)
             if phrases:
                 phrases = [phrases] if isinstance(phrases, str) else phrases
-                out.append((kind, window, re.compile(to_regex(phrases), re.IGNORECASE)))
+                out.append((kind, window, to_regex(phrases)))
         if context.get("regex"):
-            out.append(("sentence", window, re.compile(context["regex"], re.IGNORECASE)))
+            out.append(("sentence", window, context["regex"]))
+    for _, _, source in out:
+        regex(source)  # fail at compile time, not in the middle of a scan
     return tuple(out)
 
 
@@ -163,6 +173,7 @@ def compile_packs(paths: list[Path], key: str | None = None) -> CompiledLexicon:
     phrase_patterns: list[tuple[str, tuple[str, ...]]] = []
     token_patterns: list[tuple[str, list[dict[str, Any]]]] = []
     vocabulary: set[str] = set()
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     for entry in entries:
         compiled[entry.id] = CompiledEntry(
             id=entry.id, category=entry.category, severity=entry.severity, score=entry.score,
@@ -174,8 +185,10 @@ def compile_packs(paths: list[Path], key: str | None = None) -> CompiledLexicon:
             if isinstance(pattern, str):
                 for phrase in expand(pattern):
                     lemmas = tuple(full.get(w, w) for w in tokenize_phrase(phrase))
-                    vocabulary.update(lemmas)
-                    phrase_patterns.append((entry.id, lemmas))
+                    if (entry.id, lemmas) not in seen:  # inflected variants often share a lemma sequence
+                        seen.add((entry.id, lemmas))
+                        vocabulary.update(lemmas)
+                        phrase_patterns.append((entry.id, lemmas))
             else:
                 token_patterns.append((entry.id, pattern["tokens"]))
                 for spec in pattern["tokens"]:

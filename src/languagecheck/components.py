@@ -129,7 +129,7 @@ class LexiconMatcher:
         return any(_context_matches(kind, window, rx, span) for kind, window, rx in entry.exceptions)
 
 
-def _context_matches(kind: str, window: int, regex: Any, span: Span) -> bool:
+def _context_matches(kind: str, window: int, source: str, span: Span) -> bool:
     sent = span.sent
     doc = span.doc
     if kind == "before":
@@ -140,4 +140,5 @@ def _context_matches(kind: str, window: int, regex: Any, span: Span) -> bool:
         region = sent
     if not len(region):
         return False
-    return bool(regex.search(region.text) or regex.search(" ".join(t.lemma_ for t in region)))
+    pattern = compiled.regex(source)
+    return bool(pattern.search(region.text) or pattern.search(" ".join(t.lemma_ for t in region)))
