@@ -210,6 +210,7 @@ class _Chunk:
     items: list[Item]
     stored: list[StoredDocument | None] = field(default_factory=list)  # None: waiting for the scan
     to_scan: list[int] = field(default_factory=list)  # positions in items
+    hashes: list[str | None] = field(default_factory=list)
     future: Future[Any] | None = None
 
 
@@ -244,7 +245,7 @@ class _Batch:
 
     def prepare(self, first_seq: int, items: list[Item]) -> _Chunk:
         chunk = _Chunk(first_seq=first_seq, items=items)
-        hashes = [content_hash(i.text) if isinstance(i, Document) else None for i in items]
+        hashes = chunk.hashes = [content_hash(i.text) if isinstance(i, Document) else None for i in items]
         reusable = self.store.reusable(self.key, [h for h in hashes if h]) if self.options.resume else {}
         for k, (item, digest) in enumerate(zip(items, hashes, strict=True)):
             seq = first_seq + k
@@ -280,7 +281,7 @@ class _Batch:
             doc = chunk.items[k]
             assert isinstance(doc, Document)
             stored = StoredDocument(seq=chunk.first_seq + k, state="scanned", id=doc.id, path=doc.path,
-                                    content_hash=content_hash(doc.text), meta=doc.meta, findings=found,
+                                    content_hash=chunk.hashes[k], meta=doc.meta, findings=found,
                                     text=doc.text if self.options.store_text else None)
             if error is not None:
                 spec = errors.WORKER_DIED if error == "WorkerDied" else errors.SCAN_FAILED

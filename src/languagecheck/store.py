@@ -192,7 +192,8 @@ class Store:
                              "code": d.code, "resumed_from": d.resumed_from, "finding_count": len(d.findings),
                              "text": d.text})
             for n, f in enumerate(d.findings):
-                row = f.to_dict()
+                row = {k: getattr(f, k) for k in _FINDING_FIELDS}  # not asdict(): it deep-copies, slowly
+                row["suggestions"] = list(f.suggestions)
                 finding_rows.append({"run_id": run_id, "seq": d.seq, "n": n, **row})
         if not doc_rows:
             return
