@@ -25,14 +25,19 @@ RISK_WORDING = re.compile(
 
 
 def _by_sentence(notes: list[dict[str, Any]], items: list[Any], findings: list[list[Any]]) -> list[list[dict]]:
-    """Note-level findings mapped onto the sentence items (offsets relative to the sentence)."""
+    """Note-level findings mapped onto the sentence items (offsets relative to the sentence).
+
+    Only warning and error findings count as predictions: info findings (words inside quotation
+    marks) are reminders that the default `--fail-on warning` does not flag, and gold leaves quoted
+    words unmarked.
+    """
     index = defaultdict(list)
     for k, item in enumerate(items):
         index[item.note_id].append(k)
     out: list[list[dict]] = [[] for _ in items]
     for note, found in zip(notes, findings):
         for f in found:
-            if f.category not in WORDING:
+            if f.category not in WORDING or f.severity == "info":
                 continue
             for k in index[note["id"]]:
                 item = items[k]
@@ -178,7 +183,9 @@ def risk_not_harm_markdown(report: dict[str, Any]) -> str:
 
 def markdown_table(report: dict[str, Any]) -> str:
     lines = [f"{report['split'].capitalize()} split: {report['notes']} notes, {report['sentences']} sentences "
-             f"({report['hard_negative_sentences']} hard negatives), {report['gold_spans']} gold spans.", "",
+             f"({report['hard_negative_sentences']} hard negatives), {report['gold_spans']} gold spans. "
+             "Predictions are warning/error findings (what `--fail-on warning` flags); "
+             "the TF-IDF baseline is sentence-level only.", "",
              "| system | sentence P | sentence R | sentence F1 | span P | span R | span F1 | hard-neg FP rate |",
              "|---|---|---|---|---|---|---|---|"]
     for r in report["systems"]:
