@@ -178,6 +178,22 @@ def run_scan(corpus: Path, jobs: int, model: bool, workdir: Path) -> dict[str, f
             "load": max(load_before, os.getloadavg()[0]), "model_version": model_version}
 
 
+def scanner_alone(corpus: Path, model: bool, notes: int = 2000) -> float:
+    """Notes per CPU-second of Scanner.iter_scan in one process, without the batch layer (its ceiling)."""
+    code = (
+        "import csv, itertools, sys, time\n"
+        "from languagecheck import Scanner\n"
+        f"scanner = Scanner(use_model={model})\n"
+        f"rows = itertools.islice(csv.reader(open({str(corpus)!r}, newline='')), 1, {notes + 1})\n"
+        "texts = [r[-1] for r in rows]\n"
+        "list(scanner.iter_scan(texts[:64]))\n"
+        "t = time.process_time()\n"
+        "for _ in scanner.iter_scan(texts):\n    pass\n"
+        "print(len(texts) / (time.process_time() - t))\n")
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                cwd=corpus.parent).stdout)
+
+
 def canary() -> float:
     """GFLOP/s of a 1024x1024 float32 matmul (2 threads): the machine's speed at this moment."""
     code = ("import os;os.environ['OPENBLAS_NUM_THREADS']='2';import numpy as np,time;"
@@ -232,6 +248,11 @@ def main() -> None:
         print(f"| {label}{note} | {r['notes_per_s']:,.0f} | {r['best']:,.0f} | {r['notes_per_s_wall']:,.0f} | "
               f"{r['notes_per_cpu_s']:,.0f} | {r['peak_rss_tree_mib']:,.0f} MiB | {r['peak_rss_process_mib']:,.0f} MiB"
               f" | {r['spread']:.0%} | {r['load']:.1f} |", flush=True)
+    alone = {"lexicon-only": scanner_alone(corpus, False)}
+    if args.with_model:
+        alone["with model"] = scanner_alone(corpus, True, notes=500)
+    for kind, rate in alone.items():
+        print(f"\nthe Scanner alone, {kind}, one process, no batch layer: {rate:,.0f} notes per CPU-second")
     speedups = {}
     for kind in ("lexicon-only", "with model"):
         one, two = results.get(f"{kind}, --jobs 1"), results.get(f"{kind}, --jobs 2")
@@ -255,7 +276,7 @@ def main() -> None:
               f"{r['peak_rss_process_mib']:,.0f} MiB |", flush=True)
     print(f"\ncanary after: {canary():.0f} GFLOP/s")
     if args.json:
-        args.json.write_text(json.dumps({"corpus": info, "results": results, "speedups": speedups,
+        args.json.write_text(json.dumps({"corpus": info, "results": results, "speedups": speedups, "alone": alone,
                                          "memory": {str(k): v for k, v in memory.items()}}, indent=2))
 
 
