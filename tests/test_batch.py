@@ -280,3 +280,35 @@ def test_cli_progress_bar_reports_documents_per_second(tmp_path):
     result = _cli(["scan", str(folder), "--db", str(tmp_path / "r.sqlite"), "--no-model", "-j", "1", "--progress"])
     assert result.exit_code == 0, result.output
     assert "docs/s" in result.output and "5/5" in result.output
+
+
+def test_versions_cover_every_rule_stage_and_the_model(tmp_path):
+    class Stage:
+        def __init__(self, **parts):
+            self.__dict__.update(parts)
+
+    class Fingerprinted:
+        def __init__(self, fingerprint):
+            self.fingerprint = fingerprint
+
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "languagecheck.json").write_text('{"format": "onnx-int8", "sha256": "abcdef0123456789ff"}')
+    pipes = {"languagecheck_lemmatizer": Stage(lexicon=Fingerprinted("lex1")),
+             "languagecheck_lexicon": Stage(lexicon=Fingerprinted("lex1")),
+             "languagecheck_context": Stage(rules=Fingerprinted("ctx9")),
+             "languagecheck_classifier": Stage(model_dir=str(model_dir))}
+
+    class Scanner:
+        lexicon = Fingerprinted("lex1")
+        model_status = "classifier loaded"
+
+        class nlp:  # noqa: N801
+            pipe_names = list(pipes)
+            get_pipe = staticmethod(pipes.__getitem__)
+
+    assert batch.pipeline_versions(Scanner()) == ("lex1+ctx9", "onnx-int8:abcdef0123456789", "classifier loaded")
+    config = Config()
+    assert batch.scan_key(config, "lex1+ctx9", "none") != batch.scan_key(config, "lex1+ctx8", "none")
+    assert batch.scan_key(config, "lex1", "none") != batch.scan_key(config, "lex1", "onnx:1")
+    assert batch.scan_key(config, "lex1", "none") != batch.scan_key(Config(quotes="flag"), "lex1", "none")

@@ -89,7 +89,22 @@ def pipeline_versions(scanner: Any) -> tuple[str, str, str]:
             model = f"{meta.get('format', 'onnx')}:{str(meta.get('sha256', 'unknown'))[:16]}"
         except (OSError, ValueError):
             model = "unknown"
-    return scanner.lexicon.fingerprint, model, scanner.model_status
+    return _rules_version(scanner), model, scanner.model_status
+
+
+def _rules_version(scanner: Any) -> str:
+    """The compiled lexicon's fingerprint, plus that of any other rule stage (e.g. the context packs)."""
+    parts = [scanner.lexicon.fingerprint]
+    for name in scanner.nlp.pipe_names:
+        if name == _CLASSIFIER:
+            continue
+        pipe = scanner.nlp.get_pipe(name)
+        for attribute in ("lexicon", "rules"):
+            value = getattr(getattr(pipe, attribute, None), "fingerprint", None)
+            if isinstance(value, str) and value not in parts:
+                parts.append(value)
+    joined = "+".join(parts)
+    return joined if len(joined) <= 80 else hashlib.sha256(joined.encode()).hexdigest()[:40]
 
 
 def scan_key(config: Config, lexicon_version: str, model_version: str) -> str:
