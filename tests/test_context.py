@@ -445,3 +445,21 @@ def test_document_level_evaluation_counts_by_hand(lexicon_scanner):
     assert report["errors"] == {"false_positives": [], "false_negatives": []}
     table = risk_not_harm_markdown({"split": "test", "notes": 4, "risk_not_harm": report})
     assert "| notes grouped by case | 4 | 2 | 2 | 1.000 |" in table
+
+
+def test_trigger_words_never_hide_a_match(monkeypatch):
+    """The word index only skips phrases that cannot match: same results as trying every phrase."""
+    from languagecheck.context_rules import ContextRules, words_of
+
+    sentences = [s for _, s in HARM_CASES + NOT_HARM] + [s for _, s, _ in RISK_CASES] + \
+        [s for _, s in RISK_EXCEPTIONS] + [unmark(x)[0] for _, x in HARM_FLAG + RISK_FLAG] + \
+        [x for _, x in HARM_OK + RISK_OK]
+    indexed = [(find_harm(RULES, s), find_risk(RULES, s)) for s in sentences]
+
+    def every_phrase(self, kind, words):
+        return {k: list(r.phrases) for k, r in enumerate(self.harm if kind == "harm" else self.risk)}
+
+    monkeypatch.setattr(ContextRules, "phrases_for", every_phrase)
+    assert [(find_harm(RULES, s), find_risk(RULES, s)) for s in sentences] == indexed
+    assert all(RULES.may_have_risk(s) for s in sentences if find_risk(RULES, s))
+    assert words_of("CSE risk: HIGH, red-rated") == {"cse", "risk", "high", "red-rated"}

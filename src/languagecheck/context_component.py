@@ -9,6 +9,7 @@ the same case can be passed in (`annotate(doc, prior=...)`, used by Scanner.scan
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.language import Language
@@ -23,11 +24,12 @@ from .quotes import is_quoted, quoted_ranges
 
 CATEGORY = "risk-not-harm"
 SOURCE = "context"
-HARM_ATTR = "languagecheck_harm"  # doc._.languagecheck_harm: harm evidence found in this document
+HARM_ATTR = "languagecheck_harm"  # doc._.languagecheck_harm: harm evidence (None until needed: see harm_of)
 RISK_ATTR = "languagecheck_risk"  # doc._.languagecheck_risk: risk wording that passed its exceptions
 EXCERPT_CHARS = 80
 MAX_EVIDENCE = 3
 ELLIPSIS = "\u2026"
+_LINE_BREAK = re.compile(r"[\r\n]+")
 TOOL_OUTPUT_NOTE = ("The note also states a risk of further harm, so the grade is informational here; keep it, "
                     "but never as the only description of the child.")
 
@@ -38,7 +40,11 @@ for _attr in (HARM_ATTR, RISK_ATTR):
 
 
 def excerpt(sentence: str, start: int, end: int, limit: int = EXCERPT_CHARS) -> str:
-    """A piece of `sentence` of at most `limit` characters around [start, end), cut at spaces."""
+    """A piece of `sentence` of at most `limit` characters around [start, end), cut at spaces.
+
+    A sentence wrapped over several lines is shown on one line (line breaks become spaces).
+    """
+    sentence = _LINE_BREAK.sub(lambda m: " " * len(m.group()), sentence)  # same length: offsets hold
     text = sentence.strip()
     offset = len(sentence) - len(sentence.lstrip())
     start, end = max(0, start - offset), max(0, end - offset)
@@ -85,36 +91,48 @@ class ContextStage:
         self._risk = {r.id: r for r in self.rules.risk}
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.set(HARM_ATTR, self.harm_evidence(doc))
-        doc._.set(RISK_ATTR, self.risk_wording(doc))
-        self.annotate(doc)
+        doc._.set(HARM_ATTR, None)
+        if not self.rules.may_have_risk(doc.text):  # most notes: no risk word at all, nothing to pair
+            doc._.set(RISK_ATTR, [])
+            return doc
+        sentences = _sentences(doc)
+        risk = self.risk_wording(doc, sentences)
+        doc._.set(RISK_ATTR, risk)
+        if risk:  # most notes have no risk wording: their harm evidence is found only if a case needs it
+            doc._.set(HARM_ATTR, self.harm_evidence(doc, sentences))
+            self.annotate(doc)
         return doc
 
     # --- what the document says -------------------------------------------------------------------
 
-    def harm_evidence(self, doc: Doc) -> list[dict[str, Any]]:
+    def harm_of(self, doc: Doc) -> list[dict[str, Any]]:
+        """This document's harm evidence, found now if the pipeline has not needed it yet."""
+        harm = doc._.get(HARM_ATTR)
+        if harm is None:
+            harm = self.harm_evidence(doc)
+            doc._.set(HARM_ATTR, harm)
+        return list(harm)
+
+    def harm_evidence(self, doc: Doc, sentences: list[tuple[int, str]] | None = None) -> list[dict[str, Any]]:
         """Harm evidence in reading order: family, offsets, line and a short excerpt of the sentence."""
         found = []
-        for sent in doc.sents:
-            text = sent.text
-            if not text.strip():
-                continue
+        for offset, text in sentences if sentences is not None else _sentences(doc):
             for m in context_rules.find_harm(self.rules, text):
                 if m.family in self.disabled:
                     continue
-                start = sent.start_char + m.start
-                found.append({"family": m.family, "start": start, "end": sent.start_char + m.end,
+                start = offset + m.start
+                found.append({"family": m.family, "start": start, "end": offset + m.end,
                               "line": line_and_column(doc.text, start)[0],
                               "excerpt": excerpt(text, m.start, m.end), "document": None,
                               "score": self._harm[m.family].score})
         return found
 
-    def risk_wording(self, doc: Doc) -> list[dict[str, Any]]:
+    def risk_wording(self, doc: Doc, sentences: list[tuple[int, str]] | None = None) -> list[dict[str, Any]]:
         """Risk phrases that no exception covers: family and character offsets."""
         found = []
-        for sent in doc.sents:
-            for m in context_rules.find_risk(self.rules, sent.text):
-                start, end = sent.start_char + m.start, sent.start_char + m.end
+        for offset, text in sentences if sentences is not None else _sentences(doc):
+            for m in context_rules.find_risk(self.rules, text):
+                start, end = offset + m.start, offset + m.end
                 if m.family in self.disabled or " ".join(doc.text[start:end].lower().split()) in self.allow:
                     continue
                 found.append({"family": m.family, "start": start, "end": end})
@@ -124,13 +142,13 @@ class ContextStage:
 
     def annotate(self, doc: Doc, prior: list[dict[str, Any]] | tuple[()] = ()) -> Doc:
         """(Re)write this document's context spans from its own evidence plus `prior` (earlier notes)."""
-        harm = doc._.get(HARM_ATTR)
         risk = doc._.get(RISK_ATTR)
-        if harm is None or risk is None:
-            harm, risk = self.harm_evidence(doc), self.risk_wording(doc)
-            doc._.set(HARM_ATTR, harm)
+        if risk is None:
+            risk = self.risk_wording(doc)
             doc._.set(RISK_ATTR, risk)
-        evidence = list(harm) + list(prior)
+        if not risk:
+            return doc
+        evidence = self.harm_of(doc) + list(prior)
         quoted = quoted_ranges(doc.text) if risk else []
         only_scores = not any(self._risk[r["family"]].no_harm_message is None for r in risk)
         judged = bool(self.rules.judgement and self.rules.judgement.search(doc.text))
@@ -180,6 +198,10 @@ class ContextStage:
                                     c[1].get("score", 0.0)),
         )
         doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=[sp for sp, _ in kept])
+
+
+def _sentences(doc: Doc) -> list[tuple[int, str]]:
+    return [(s.start_char, s.text) for s in doc.sents if s.text.strip()]
 
 
 def _cite(evidence: list[dict[str, Any]], position: int) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ import hashlib
 import os
 import pickle
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +62,13 @@ def _words_regex(text: str) -> str:
     return _SEP.join(_word_regex(w) for w in text.split())
 
 
-def _phrase_body(phrase: str, gap: int) -> str:
-    """Translate one compact phrase straight to a regex (no enumeration, so no expansion limit)."""
-    elements: list[tuple[str, bool]] = []  # (regex, optional); "" regex marks a gap
+def _phrase_parts(phrase: str, gap: int) -> tuple[str, frozenset[str] | None]:
+    """Translate one compact phrase straight to a regex (no enumeration, so no expansion limit).
+
+    Also returns its trigger words: lower-cased words one of which must occur in any text the phrase
+    matches (from its most selective required element), so most phrases are skipped by a substring test.
+    """
+    elements: list[tuple[str, bool, frozenset[str] | None]] = []  # (regex, optional, triggers); "" = gap
     pos = 0
     for m in _TOKEN.finditer(phrase):
         if m.start() != pos:
@@ -72,23 +76,24 @@ def _phrase_body(phrase: str, gap: int) -> str:
         pos = m.end()
         slot, group, literal = m.groups()
         if slot is not None:
-            elements.append((_word_regex("{" + slot + "}"), False))
+            elements.append((_word_regex("{" + slot + "}"), False, None))
         elif group is not None:
             alternatives = [" ".join(a.split()) for a in group.split("|")]
             words = sorted({a for a in alternatives if a}, key=len, reverse=True)
             if not words:
                 raise PatternSyntaxError("empty alternatives []")
-            elements.append(("(?:" + "|".join(_words_regex(a) for a in words) + ")", "" in alternatives))
+            elements.append(("(?:" + "|".join(_words_regex(a) for a in words) + ")", "" in alternatives,
+                             _triggers(words)))
         else:
             for word in literal.split():
-                elements.append(("", False) if word == GAP else (_word_regex(word), False))
+                elements.append(("", False, None) if word == GAP else (_word_regex(word), False, _triggers([word])))
     if pos != len(phrase):
         raise PatternSyntaxError(f"unbalanced bracket near {phrase[pos:pos + 12]!r}")
-    if not any(regex and not optional for regex, optional in elements):
+    if not any(regex and not optional for regex, optional, _ in elements):
         raise PatternSyntaxError(f"pattern {phrase!r} can match nothing but gaps or optional words")
     out: list[str] = []
     started = False
-    for regex, optional in elements:
+    for regex, optional, _ in elements:
         if not regex:  # a gap: up to `gap` more words, within the clause
             if started:
                 out.append(rf"(?:\s+[^\s;]+){{0,{gap}}}?")
@@ -98,28 +103,70 @@ def _phrase_body(phrase: str, gap: int) -> str:
         else:
             out.append(f"{_SEP}{regex}" if started else regex)
             started = True
-    return "".join(out)
+    required = [t for regex, optional, t in elements if regex and not optional and t]
+    triggers = max(required, key=_selectivity) if required else None
+    return "".join(out), triggers
+
+
+_WORD = re.compile(r"[\w'-]+")
+# words in nearly every sentence make poor triggers: an element made of them is chosen last
+_COMMON = frozenset("a an and are as at be been being by for from had has have he her him his in is it of on or "
+                    "she that the their them they this to was were with".split())
+
+
+def _selectivity(triggers: frozenset[str]) -> tuple[bool, int]:
+    return (triggers.isdisjoint(_COMMON), min(map(len, triggers)))
+
+
+def words_of(text: str) -> frozenset[str]:
+    """The lower-cased words of a text, as trigger words are cut."""
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def _triggers(alternatives: list[str]) -> frozenset[str] | None:
+    """The longest word of each alternative, lower-cased; None when an alternative holds a slot or no word."""
+    out = set()
+    for a in alternatives:
+        words = _WORD.findall(a.lower())
+        if "{" in a or not words:
+            return None
+        out.add(max(words, key=len))
+    return frozenset(out)
 
 
 def phrase_regex(phrases: list[str], gap: int = 4) -> str:
     """One word-bounded regex source for compact phrases (with slots and gaps)."""
     if not phrases:
         raise PatternSyntaxError("no phrases")
-    bodies = [_phrase_body(p, gap) for p in sorted(set(phrases), key=len, reverse=True)]
+    bodies = [_phrase_parts(p, gap)[0] for p in sorted(set(phrases), key=len, reverse=True)]
     return rf"(?<![\w-])(?:{'|'.join(bodies)})(?![\w-])"
 
 
-def compile_patterns(patterns: Any, gap: int = 4) -> re.Pattern[str]:
-    """Phrases and raw regexes in one pattern; a raw regex match sets the group `raw` (see `inside`)."""
-    phrases = [p for p in patterns if isinstance(p, str)]
-    sources = [phrase_regex(phrases, gap)] if phrases else []
-    raw = [p["regex"] for p in patterns if isinstance(p, dict)]
-    if raw:
-        sources.append("(?P<raw>" + "|".join(f"(?:{r})" for r in raw) + ")")
-    try:
-        return re.compile("|".join(f"(?:{s})" for s in sources), re.IGNORECASE)
-    except re.error as exc:
-        raise PatternSyntaxError(f"bad regex: {exc}") from None
+@dataclass(frozen=True)
+class Phrase:
+    """One pattern of a family: its regex, and words of which one must be in the text for it to match."""
+
+    regex: re.Pattern[str]
+    triggers: frozenset[str] | None  # None: always try (slots, raw regexes)
+    phrase: bool = True  # False for a raw regex pattern (`inside` exceptions do not look into it)
+
+    def may_match(self, words: frozenset[str]) -> bool:
+        return self.triggers is None or not self.triggers.isdisjoint(words)
+
+
+def compile_patterns(patterns: Any, gap: int = 4) -> tuple[Phrase, ...]:
+    out = []
+    for p in patterns:
+        try:
+            if isinstance(p, str):
+                body, triggers = _phrase_parts(p, gap)
+                out.append(Phrase(re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE), triggers))
+            else:
+                words = frozenset(w.lower() for w in p.get("words", ())) or None
+                out.append(Phrase(re.compile(p["regex"], re.IGNORECASE), words, phrase=False))
+        except re.error as exc:
+            raise PatternSyntaxError(f"bad regex: {exc}") from None
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -155,7 +202,7 @@ class HarmRule:
     id: str
     describes: str
     score: float
-    pattern: re.Pattern[str]
+    phrases: tuple[Phrase, ...]
     exceptions: tuple[Context, ...]
 
 
@@ -166,7 +213,7 @@ class RiskRule:
     score: float
     message: str
     suggestions: tuple[str, ...]
-    pattern: re.Pattern[str]
+    phrases: tuple[Phrase, ...]
     exceptions: tuple[Context, ...]
     no_harm_message: str | None = None  # numeric scores: an info finding even without harm
     tool_output: bool = False  # a grade or score: info when the note also states a risk of further harm
@@ -181,6 +228,38 @@ class ContextRules:
     risk_exceptions: tuple[Context, ...]  # apply to every risk family
     judgement: re.Pattern[str] | None  # professional judgement wording next to a score
     further_harm: re.Pattern[str] | None = None  # 'risk of further abuse': the harm is stated as such
+    risk_words: frozenset[str] | None = None  # a text with none of these words has no risk wording
+    _index: dict[str, Any] = field(default_factory=dict, repr=False)  # built on first use, per kind
+
+    def may_have_risk(self, text: str) -> bool:
+        return self.risk_words is None or not self.risk_words.isdisjoint(words_of(text))
+
+    def phrases_for(self, kind: str, words: frozenset[str]) -> dict[int, list[Phrase]]:
+        """Family index -> the phrases of that family whose trigger words occur in `words`."""
+        if kind not in self._index:
+            self._index[kind] = _trigger_index(self.harm if kind == "harm" else self.risk)
+        by_word, always = self._index[kind]
+        chosen = set(always)
+        for word in words:
+            chosen.update(by_word.get(word, ()))
+        rules = self.harm if kind == "harm" else self.risk
+        out: dict[int, list[Phrase]] = {}
+        for r, k in sorted(chosen):
+            out.setdefault(r, []).append(rules[r].phrases[k])
+        return out
+
+
+def _trigger_index(rules: Any) -> tuple[dict[str, list[tuple[int, int]]], list[tuple[int, int]]]:
+    """word -> [(family, phrase)] for phrases with trigger words; and the phrases always tried."""
+    by_word: dict[str, list[tuple[int, int]]] = {}
+    always = []
+    for r, rule in enumerate(rules):
+        for k, phrase in enumerate(rule.phrases):
+            if phrase.triggers is None:
+                always.append((r, k))
+            for word in phrase.triggers or ():
+                by_word.setdefault(word, []).append((r, k))
+    return by_word, always
 
 
 @dataclass(frozen=True)
@@ -228,36 +307,37 @@ def exception_kind(contexts: tuple[Context, ...], sentence: str, start: int, end
     return None
 
 
-def _from_phrase(m: re.Match[str]) -> bool:
-    return "raw" not in m.re.groupindex or m.group("raw") is None
+def _matches(phrases: list[Phrase], sentence: str, contexts: tuple[Context, ...]) -> list[tuple[int, int]]:
+    """(start, end) of every match of these phrases that no exception covers."""
+    out = []
+    for p in phrases:
+        for m in p.regex.finditer(sentence):
+            if m.end() > m.start() and exception_kind(contexts, sentence, m.start(), m.end(), p.phrase) is None:
+                out.append((m.start(), m.end()))
+    return out
 
 
 def find_harm(rules: ContextRules, sentence: str) -> list[Match]:
-    """At most one piece of harm evidence per family in this sentence (the first that no exception covers)."""
+    """At most one piece of harm evidence per family in this sentence: the first, longest, unexcepted."""
     found = []
-    for rule in rules.harm:
-        for m in rule.pattern.finditer(sentence):
-            if m.end() == m.start():
-                continue
-            contexts = rule.exceptions + rules.harm_exceptions
-            if exception_kind(contexts, sentence, m.start(), m.end(), _from_phrase(m)) is None:
-                found.append(Match(rule.id, m.start(), m.end()))
-                break
+    for r, phrases in rules.phrases_for("harm", words_of(sentence)).items():
+        rule = rules.harm[r]
+        spans = _matches(phrases, sentence, rule.exceptions + rules.harm_exceptions)
+        if spans:
+            start, end = min(spans, key=lambda s: (s[0], s[0] - s[1]))
+            found.append(Match(rule.id, start, end))
     return sorted(found, key=lambda x: (x.start, x.end))
 
 
 def find_risk(rules: ContextRules, sentence: str) -> list[Match]:
     """Risk wording in this sentence that no exception covers; overlaps resolved, longest first."""
     candidates = []
-    for order, rule in enumerate(rules.risk):
-        for m in rule.pattern.finditer(sentence):
-            if m.end() == m.start():
-                continue
-            if exception_kind(rule.exceptions + rules.risk_exceptions, sentence, m.start(), m.end(),
-                              _from_phrase(m)) is None:
-                candidates.append((m.start(), m.end(), order, rule.id))
+    for order, phrases in rules.phrases_for("risk", words_of(sentence)).items():
+        rule = rules.risk[order]
+        for start, end in _matches(phrases, sentence, rule.exceptions + rules.risk_exceptions):
+            candidates.append((start, end, order, rule.id))
     kept: list[tuple[int, int, int, str]] = []
-    for c in sorted(candidates, key=lambda c: (c[0] - c[1], c[2], c[0])):
+    for c in sorted(set(candidates), key=lambda c: (c[0] - c[1], c[2], c[0])):
         if all(c[1] <= k[0] or c[0] >= k[1] for k in kept):
             kept.append(c)
     return [Match(rule_id, start, end) for start, end, _, rule_id in sorted(kept)]
@@ -281,20 +361,29 @@ def compile_rules(paths: list[Path], key: str | None = None) -> ContextRules:
 
     packs = {p.kind: p for p in load_context_packs(paths)}
     harm, risk = packs["harm"], packs["risk"]
+    risk_rules = tuple(RiskRule(f.id, f.severity, f.score, f.message, f.suggestions,
+                                compile_patterns(f.patterns, f.gap or risk.gap),
+                                compile_context(f.exceptions, risk.gap),
+                                " ".join(f.when_no_harm["message"].split()) if f.when_no_harm else None,
+                                f.tool_output)
+                       for f in risk.families)
     return ContextRules(
         fingerprint=key or fingerprint(paths),
         harm=tuple(HarmRule(f.id, f.describes, f.score, compile_patterns(f.patterns, f.gap or harm.gap),
                             compile_context(f.exceptions, harm.gap)) for f in harm.families),
-        risk=tuple(RiskRule(f.id, f.severity, f.score, f.message, f.suggestions,
-                            compile_patterns(f.patterns, f.gap or risk.gap), compile_context(f.exceptions, risk.gap),
-                            " ".join(f.when_no_harm["message"].split()) if f.when_no_harm else None,
-                            f.tool_output)
-                   for f in risk.families),
+        risk=risk_rules,
         harm_exceptions=compile_context(harm.common_exceptions, harm.gap),
         risk_exceptions=compile_context(risk.common_exceptions, risk.gap),
         judgement=_optional_regex(risk.judgement, risk.gap),
         further_harm=_optional_regex(risk.further_harm, risk.gap),
+        risk_words=_all_triggers(tuple(p for r in risk_rules for p in r.phrases)),
     )
+
+
+def _all_triggers(phrases: tuple[Phrase, ...]) -> frozenset[str] | None:
+    if any(p.triggers is None for p in phrases):
+        return None
+    return frozenset().union(*(p.triggers for p in phrases if p.triggers))
 
 
 def _optional_regex(phrases: tuple[str, ...], gap: int) -> re.Pattern[str] | None:

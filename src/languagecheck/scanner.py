@@ -87,7 +87,6 @@ class Scanner:
         documents with no value are read alone. Within a case, notes count in input order, or sorted
         by the metadata column `order_by` (e.g. a date). Holds the processed documents in memory.
         """
-        from .context_component import HARM_ATTR
         from .documents import Document
         from .results import DocumentResult
 
@@ -119,7 +118,7 @@ class Scanner:
                 results[n] = DocumentResult(findings=findings, path=item.path, id=item.id, sentences=sentences)
                 if context is not None:
                     name = item.id or item.path or f"#{n + 1}"
-                    prior += [{**e, "document": name} for e in doc._.get(HARM_ATTR) or []]
+                    prior += [{**e, "document": name} for e in context.harm_of(doc)]
         return results
 
     def docs(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Any]:
