@@ -107,8 +107,11 @@ def write_corpus(path: Path, n: int, seed: int = 1234) -> dict[str, float]:
     return {"notes": n, "words_per_note": round(words / n, 1), "mb": round(path.stat().st_size / 1e6, 2)}
 
 
-def _tree_rss_kib(root: int) -> tuple[int, int]:
-    """(sum, max) RSS in KiB over a process and all its descendants."""
+def _tree_rss_kib(root: int) -> tuple[int, int, int]:
+    """(sum of RSS, max RSS, sum of PSS) in KiB over a process and all its descendants.
+
+    Forked workers share pages with the parent, so the RSS sum overstates; PSS splits shared pages.
+    """
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -131,7 +134,14 @@ def _tree_rss_kib(root: int) -> tuple[int, int]:
                 tree.add(pid)
                 frontier.append(pid)
     values = [rss.get(pid, 0) for pid in tree]
-    return sum(values), max(values, default=0)
+    pss = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                pss += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+        except (OSError, StopIteration, ValueError):
+            pass
+    return sum(values), max(values, default=0), pss
 
 
 def run_scan(corpus: Path, jobs: int, model: bool, workdir: Path) -> dict[str, float]:
@@ -140,7 +150,7 @@ def run_scan(corpus: Path, jobs: int, model: bool, workdir: Path) -> dict[str, f
     if not model:
         args.append("--no-model")
     env = {**os.environ, "LANGUAGECHECK_CACHE_DIR": str(workdir / "cache")}
-    peaks = {"sum": 0, "max": 0}
+    peaks = {"sum": 0, "max": 0, "pss": 0}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
@@ -150,8 +160,9 @@ def run_scan(corpus: Path, jobs: int, model: bool, workdir: Path) -> dict[str, f
 
     def sample() -> None:
         while not done.is_set():
-            total, largest = _tree_rss_kib(process.pid)
+            total, largest, pss = _tree_rss_kib(process.pid)
             peaks["sum"], peaks["max"] = max(peaks["sum"], total), max(peaks["max"], largest)
+            peaks["pss"] = max(peaks["pss"], pss)
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -174,7 +185,7 @@ def run_scan(corpus: Path, jobs: int, model: bool, workdir: Path) -> dict[str, f
     return {"documents": summary["documents"], "findings": summary["findings"], "scan_s": scan_s, "wall_s": wall,
             "notes_per_s": summary["documents"] / scan_s, "notes_per_s_wall": summary["documents"] / wall,
             "peak_rss_tree_mib": peaks["sum"] / 1024, "peak_rss_process_mib": peaks["max"] / 1024,
-            "cpu_s": cpu, "notes_per_cpu_s": summary["documents"] / cpu,
+            "peak_pss_tree_mib": peaks["pss"] / 1024, "cpu_s": cpu, "notes_per_cpu_s": summary["documents"] / cpu,
             "load": max(load_before, os.getloadavg()[0]), "model_version": model_version}
 
 
@@ -209,6 +220,7 @@ def median_run(corpus: Path, jobs: int, model: bool, workdir: Path, repeats: int
     out = {k: statistics.median(r[k] for r in runs) for k in keys}
     out["peak_rss_tree_mib"] = max(r["peak_rss_tree_mib"] for r in runs)
     out["peak_rss_process_mib"] = max(r["peak_rss_process_mib"] for r in runs)
+    out["peak_pss_tree_mib"] = max(r["peak_pss_tree_mib"] for r in runs)
     out.update(documents=runs[0]["documents"], findings=runs[0]["findings"], model_version=runs[0]["model_version"],
                best=max(r["notes_per_s"] for r in runs),
                spread=(max(r["notes_per_s"] for r in runs) - min(r["notes_per_s"] for r in runs)) / out["notes_per_s"])
@@ -222,6 +234,8 @@ def main() -> None:
     parser.add_argument("--model-repeats", type=int, default=1, help="repeats for the (slow) model runs")
     parser.add_argument("--sizes", default="2500,10000,40000", help="corpus sizes for the memory check")
     parser.add_argument("--with-model", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--lexicon-only", action=argparse.BooleanOptionalAction, default=True,
+                        help="run the lexicon-only configurations (--no-lexicon-only: the model ones only)")
     parser.add_argument("--out", type=Path, default=None, help="keep the corpus here (default: a temp dir)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     args = parser.parse_args()
@@ -235,20 +249,21 @@ def main() -> None:
     run_scan(corpus, 1, False, workdir)  # warm-up: compiles the lexicon cache, warms the page cache
 
     results: dict[str, dict[str, float]] = {}
-    configs = [("lexicon-only, --jobs 1", 1, False), ("lexicon-only, --jobs 2", 2, False)]
+    configs = [("lexicon-only, --jobs 1", 1, False), ("lexicon-only, --jobs 2", 2, False)] if args.lexicon_only else []
     if args.with_model:
         configs += [("with model, --jobs 1", 1, True), ("with model, --jobs 2", 2, True)]
     print("\n| configuration | notes/s (scan, median) | best | notes/s (end to end) | notes per CPU-second | "
-          "peak RSS, all processes | peak RSS, largest process | spread | load avg |\n"
+          "peak RSS, all processes (PSS) | peak RSS, largest process | spread | load avg |\n"
           "|---|---|---|---|---|---|---|---|---|")
     for label, jobs, model in configs:
         r = median_run(corpus, jobs, model, workdir, args.model_repeats if model else args.repeats)
         results[label] = r
         note = "" if not model or r["model_version"] != "none" else " (no model installed: lexicon-only fallback)"
         print(f"| {label}{note} | {r['notes_per_s']:,.0f} | {r['best']:,.0f} | {r['notes_per_s_wall']:,.0f} | "
-              f"{r['notes_per_cpu_s']:,.0f} | {r['peak_rss_tree_mib']:,.0f} MiB | {r['peak_rss_process_mib']:,.0f} MiB"
+              f"{r['notes_per_cpu_s']:,.0f} | {r['peak_rss_tree_mib']:,.0f} MiB ({r['peak_pss_tree_mib']:,.0f} MiB) | "
+              f"{r['peak_rss_process_mib']:,.0f} MiB"
               f" | {r['spread']:.0%} | {r['load']:.1f} |", flush=True)
-    alone = {"lexicon-only": scanner_alone(corpus, False)}
+    alone = {"lexicon-only": scanner_alone(corpus, False)} if args.lexicon_only else {}
     if args.with_model:
         alone["with model"] = scanner_alone(corpus, True, notes=500)
     for kind, rate in alone.items():
@@ -264,16 +279,16 @@ def main() -> None:
     memory = {}
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if sizes:
-        print("\n| notes (lexicon-only, --jobs 2) | notes/s | peak RSS, all processes | peak RSS, largest process |"
-              "\n|---|---|---|---|")
+        print("\n| notes (lexicon-only, --jobs 2) | notes/s | peak RSS, all processes (PSS) | "
+              "peak RSS, largest process |\n|---|---|---|---|")
     for size in sizes:
         path = workdir / f"corpus-{size}.csv"
         if not path.exists():
             write_corpus(path, size)
         r = run_scan(path, 2, False, workdir)
         memory[size] = r
-        print(f"| {size:,} | {r['notes_per_s']:,.0f} | {r['peak_rss_tree_mib']:,.0f} MiB | "
-              f"{r['peak_rss_process_mib']:,.0f} MiB |", flush=True)
+        print(f"| {size:,} | {r['notes_per_s']:,.0f} | {r['peak_rss_tree_mib']:,.0f} MiB "
+              f"({r['peak_pss_tree_mib']:,.0f} MiB) | {r['peak_rss_process_mib']:,.0f} MiB |", flush=True)
     print(f"\ncanary after: {canary():.0f} GFLOP/s")
     if args.json:
         args.json.write_text(json.dumps({"corpus": info, "results": results, "speedups": speedups, "alone": alone,
