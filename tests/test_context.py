@@ -45,6 +45,7 @@ HARM_CASES = [
     ("harm-sexual-abuse-named", "The man raped her in the back of his van."),
     ("harm-sexual-abuse-named", "He said the older man did things to him in the shed."),
     ("harm-sexual-abuse-named", "The neighbour has been sexually abusing him since the summer."),
+    ("harm-sexual-abuse-named", "YP, who has a learning disability, was sexually abused by a man aged 40."),
     ("harm-disclosure", "YP disclosed that the taxi driver had sexually touched her."),
     ("harm-disclosure", "She gave a full account in her ABE interview on Tuesday."),
     ("harm-sexual-offence-recorded", "A crime of sexual communication with a child has been recorded."),
