@@ -95,10 +95,9 @@ def pipeline_versions(scanner: Any) -> tuple[str, str, str]:
 def _rules_version(scanner: Any) -> str:
     """The compiled lexicon's fingerprint, plus that of any other rule stage (e.g. the context packs)."""
     parts = [scanner.lexicon.fingerprint]
-    for name in scanner.nlp.pipe_names:
+    for name, pipe in getattr(scanner.nlp, "pipeline", ()):
         if name == _CLASSIFIER:
             continue
-        pipe = scanner.nlp.get_pipe(name)
         for attribute in ("lexicon", "rules"):
             value = getattr(getattr(pipe, attribute, None), "fingerprint", None)
             if isinstance(value, str) and value not in parts:
