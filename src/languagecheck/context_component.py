@@ -121,7 +121,7 @@ class ContextStage:
                 if m.family in self.disabled:
                     continue
                 start = offset + m.start
-                found.append({"family": m.family, "start": start, "end": offset + m.end,
+                found.append({"family": m.family, "start": start, "end": offset + m.end, "sentence": offset,
                               "line": line_and_column(doc.text, start)[0],
                               "excerpt": excerpt(text, m.start, m.end), "document": None,
                               "score": self._harm[m.family].score})
@@ -208,7 +208,8 @@ def _cite(evidence: list[dict[str, Any]], position: int) -> list[dict[str, Any]]
     """Evidence to cite for risk wording at `position`: this note's nearest first, then earlier notes."""
     own = [e for e in evidence if e["document"] is None]
     earlier = [e for e in evidence if e["document"] is not None]
-    own.sort(key=lambda e: (e["start"] > position, abs(e["start"] - position)))
+    # the nearest sentence before the risk wording, and in it the first evidence (it reads best)
+    own.sort(key=lambda e: (e["sentence"] > position, abs(e["sentence"] - position), e["start"]))
     seen, out = set(), []
     for e in own + earlier:
         key = (e["document"], e["line"])
