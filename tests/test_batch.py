@@ -303,8 +303,9 @@ def test_versions_cover_every_rule_stage_and_the_model(tmp_path):
         lexicon = Fingerprinted("lex1")
         model_status = "classifier loaded"
 
-        class nlp:  # noqa: N801
+        class nlp:  # noqa: N801  (the parts of spacy.Language that batch reads)
             pipe_names = list(pipes)
+            pipeline = list(pipes.items())
             get_pipe = staticmethod(pipes.__getitem__)
 
     assert batch.pipeline_versions(Scanner()) == ("lex1+ctx9", "onnx-int8:abcdef0123456789", "classifier loaded")
