@@ -464,3 +464,21 @@ def test_trigger_words_never_hide_a_match(monkeypatch):
     assert [(find_harm(RULES, s), find_risk(RULES, s)) for s in sentences] == indexed
     assert all(RULES.may_have_risk(s) for s in sentences if find_risk(RULES, s))
     assert words_of("CSE risk: HIGH, red-rated") == {"cse", "risk", "high", "red-rated"}
+
+
+def test_cli_validates_and_explains_context_rules(tmp_path):
+    from typer.testing import CliRunner
+
+    from languagecheck.cli import _register, app
+
+    _register()
+    runner = CliRunner()
+    assert runner.invoke(app, ["lexicon", "validate"]).exit_code == 0
+    broken = tmp_path / "context" / "risk-phrases.yaml"
+    broken.parent.mkdir()
+    broken.write_text(context_pack_paths()[1].read_text("utf-8").replace("kind: risk", "kind: worry"), "utf-8")
+    result = runner.invoke(app, ["lexicon", "validate", str(broken)])
+    assert result.exit_code == 1 and "risk-phrases.yaml:3: kind:" in result.stdout
+    explained = runner.invoke(app, ["explain", "rnh-missing-risk"])
+    assert explained.exit_code == 0 and "records harm to the same child" in explained.stdout
+    assert runner.invoke(app, ["explain", "harm-images"]).exit_code == 0

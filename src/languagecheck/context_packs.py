@@ -64,6 +64,16 @@ def context_pack_paths(directory: Path | None = None) -> list[Path]:
     return [directory / HARM_PACK, directory / RISK_PACK]
 
 
+def is_context_pack(path: Path) -> bool:
+    """A context pack: in a `context` folder, or a YAML file with a top-level `kind:`."""
+    if path.parent.name == CONTEXT_DIR:
+        return True
+    try:
+        return any(line.startswith("kind:") for line in path.read_text("utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def _schema() -> dict[str, Any]:
     text = resources.files("languagecheck").joinpath("schemas/context-pack.schema.json").read_text("utf-8")
     return json.loads(text)

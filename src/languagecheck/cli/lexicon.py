@@ -17,12 +17,13 @@ app.add_typer(lexicon_app, name="lexicon")
 @lexicon_app.command("validate")
 def validate(files: Annotated[list[Path] | None, typer.Argument(help="Pack files (default: all).")] = None) -> None:
     """Check packs against the schema; prints file:line: problem for each error."""
+    from ..context_packs import context_pack_paths, is_context_pack, read_context_pack
     from ..lexicon import pack_paths, read_pack
 
-    paths = files or pack_paths()
+    paths = files or pack_paths() + context_pack_paths()
     problems = []
     for path in paths:
-        problems += read_pack(path)[1]
+        problems += (read_context_pack(path) if is_context_pack(path) else read_pack(path))[1]
     for problem in problems:
         typer.echo(problem)
     if problems:
@@ -69,6 +70,8 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. put-sel
             out.print(f"  • {alt}", markup=False)
         return
     entry = next((e for e in _entries() if e.id == rule_id), None)
+    if entry is None and _explain_context_rule(rule_id):
+        return
     if entry is None:
         fail(f"no rule '{rule_id}' (see `languagecheck lexicon list`)")
         return
@@ -92,3 +95,35 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. put-sel
     for x in entry.examples["ok"]:
         out.print(f"  ✓ {x}", markup=False)
     out.print(f"\nSource: {entry.source}", markup=False)
+
+
+def _explain_context_rule(rule_id: str) -> bool:
+    """A risk-not-harm family (rnh-...) or a harm-evidence family (harm-...) of lexicons/context/."""
+    from ..context_packs import context_pack_paths, load_context_packs
+
+    family = next((f for p in load_context_packs(context_pack_paths()) for f in p.families if f.id == rule_id), None)
+    if family is None:
+        return False
+    out = console()
+    if family.kind == "risk":
+        out.print(f"[bold]{family.id}[/bold]  (risk-not-harm, {family.severity}, context rule)")
+        out.print(f"\n{family.message}", markup=False)
+        out.print("\nFlagged only when the note, or an earlier note of the same case, records harm to the same "
+                  "child; the finding cites that evidence by line.", markup=False)
+    else:
+        out.print(f"[bold]{family.id}[/bold]  (harm evidence: {family.describes})")
+    out.print("\nMatches:")
+    for p in family.patterns:
+        out.print(f"  • {p if isinstance(p, str) else p['regex']}", markup=False)
+    if family.suggestions:
+        out.print("\nWrite instead:")
+        for x in family.suggestions:
+            out.print(f"  • {x}", markup=False)
+    out.print("\nFound, e.g.:")
+    for x in family.examples["flag"]:
+        out.print(f"  ✗ {x.replace('[[', '«').replace(']]', '»')}", markup=False)
+    out.print("Not found, e.g.:")
+    for x in family.examples["ok"]:
+        out.print(f"  ✓ {x}", markup=False)
+    out.print(f"\nSource: {family.source}", markup=False)
+    return True
