@@ -165,3 +165,11 @@ def test_missing_path_and_explicit_hidden_file(tmp_path):
 
 def test_content_hash_is_of_the_text():
     assert readers.content_hash("abc") == readers.content_hash("abc") != readers.content_hash("abd")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig", "cp1252"])
+def test_export_encodings(tmp_path, encoding):
+    path = tmp_path / "export.csv"
+    path.write_bytes("id,text\r\nE-1,caf\u00e9 \u2013 a note\r\n".encode(encoding))
+    (doc,) = read_path(path)
+    assert (doc.id, doc.text) == ("E-1", "caf\u00e9 \u2013 a note")

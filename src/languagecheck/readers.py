@@ -316,6 +316,8 @@ def detect_encoding(path: Path) -> str:
                 raise errors.input_error(name, errors.EMPTY)
             if head.startswith(codecs.BOM_UTF8):
                 return "utf-8-sig"
+            if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: same first bytes
+                return "utf-32"
             if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                 return "utf-16"
             if b"\x00" in head:
