@@ -35,7 +35,8 @@ def main() -> None:
         rows = "\n".join(f"| {k} | " + ", ".join(f"{a}: {b}" for a, b in v.items()) + " |"
                          for k, v in data["results"].items())
         bench = (f"\n## Speed (this 2-core machine, {data['threads']} threads, batch {data['batch_size']})\n\n"
-                 f"From `python scripts/bench_model.py`:\n\n| runtime | figures |\n|---|---|\n{rows}\n")
+                 f"From `python scripts/bench_model.py` (run while the machine was shared with other jobs: "
+                 f"compare rows rather than absolute figures):\n\n| runtime | figures |\n|---|---|\n{rows}\n")
     card = f"""# languagecheck-minilm
 
 A token classifier that tags victim-blaming wording in UK police and children's social-care case notes
