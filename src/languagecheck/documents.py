@@ -10,6 +10,7 @@ from . import errors
 
 DEFAULT_MAX_MB = 20.0
 _SNIFF = 8192
+_BOMS = (((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "utf-32"), ((b"\xff\xfe", b"\xfe\xff"), "utf-16"))
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,12 @@ def decode(data: bytes, name: str) -> str:
     """UTF-8 (with or without BOM), else the encoding charset-normalizer finds; binary is refused."""
     if not data.strip():
         raise errors.input_error(name, errors.EMPTY)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+    for boms, encoding in _BOMS:  # UTF-32 first: its little-endian BOM starts with UTF-16's
+        if data.startswith(boms):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise errors.input_error(name, errors.UNDECODABLE) from None
     if b"\x00" in data[:_SNIFF]:
         raise errors.input_error(name, errors.BINARY)
     try:
