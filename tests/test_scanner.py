@@ -76,3 +76,87 @@ def test_component_in_a_users_own_pipeline_renders_with_displacy():
     assert span.label_ == "choice-agency" and span._.languagecheck["rule"] == "put-self-at-risk"
     html = displacy.render(doc, style="span", options={"spans_key": "languagecheck"})
     assert "choice-agency" in html and "putting" in html
+
+
+# --- whitespace, line wraps and apostrophes do not hide or invent findings -------------------------
+
+@pytest.mark.parametrize("text", [
+    "YP continues putting  herself at risk.",
+    "YP continues putting herself\nat risk.",
+    "YP continues putting herself\r\nat risk.",
+    "YP continues putting\therself at risk.",
+    "YP continues putting\u00a0herself at risk.",
+    "YP continues putting \n herself at risk.",
+    "YP\tcontinues\tputting\therself\tat\trisk.",
+    "YP continues putting\u200bherself at risk.",
+    "YP continues put\u00adting herself at risk.",
+])
+def test_whitespace_inside_a_phrase_does_not_hide_it(lexicon_scanner, text):
+    (f,) = [f for f in lexicon_scanner.scan(text) if f.rule == "put-self-at-risk"]
+    assert text[f.start:f.end] == f.text
+    assert f.text.startswith("put") and f.text.endswith("risk")
+
+
+@pytest.mark.parametrize("text, sentences", [
+    ("YP continues putting herself\nat risk and\nwas seen.", 1),  # wrapped lines: one sentence
+    ("Seen at the flat.\nShe left.", 2),
+    ("Seen at the flat\n\nShe left", 2),  # a blank line
+    ("Seen at the flat\n \t\nShe left", 2),
+    ("Actions\n- ring school\n- ring mum\n1. visit\n2) call", 5),
+    ("OUTCOME\nno further action", 2),  # a heading line
+    ("Outcome:\nno further action", 2),
+    ("Name: YP\nAge: 15", 2),  # field labels
+])
+def test_sentences_start_at_punctuation_blank_lines_and_list_items(lexicon_scanner, text, sentences):
+    doc = lexicon_scanner.nlp(text)
+    sents = list(doc.sents)
+    assert len(sents) == sentences
+    assert all(not s[0].is_space for s in sents)  # whitespace stays with the sentence before it
+
+
+@pytest.mark.parametrize("text, rule, flagged", [
+    ("She can't consent to it.", "consent-to-abuse", False),
+    ("She can\u2019t consent to it.", "consent-to-abuse", False),  # the exception reads curly apostrophes
+    ("Her aunt said she thinks she's a grown woman already.", "grown-up-label", True),
+    ("Her aunt said she thinks she\u2019s a grown woman already.", "grown-up-label", True),
+    ("Her aunt said she thinks she is a grown woman already.", "grown-up-label", True),  # 's read as is
+])
+def test_curly_apostrophes_match_like_straight_ones(lexicon_scanner, text, rule, flagged):
+    assert any(f.rule == rule for f in lexicon_scanner.scan(text)) is flagged
+
+
+@pytest.mark.parametrize("words, lemmas", [
+    (["she", "'s", "putting"], ["she", "be", "put"]),
+    (["she", "\u2019s", "been"], ["she", "have", "be"]),
+    (["yp", "'s", "phone"], ["yp", "'s", "phone"]),  # a possessive stays one
+    (["they", "\u2019re", "here"], ["they", "be", "here"]),
+    (["did", "n\u2019t"], ["do", "not"]),
+])
+def test_contractions_are_lemmatised_in_context(lexicon_scanner, words, lemmas):
+    assert lexicon_scanner.lexicon.lemmatize(words) == lemmas
+
+
+def test_a_note_over_a_million_characters_is_scanned(lexicon_scanner):
+    note = "Visit notes. " * 50_000 + "YP continues putting herself at risk.\n" * 15_000
+    assert len(note) > 1_200_000
+    findings = lexicon_scanner.scan(note)
+    assert len([f for f in findings if f.rule == "put-self-at-risk"]) == 15_000
+    assert note[findings[-1].start:findings[-1].end] == findings[-1].text
+
+
+@pytest.mark.parametrize("allow, text", [
+    (("lying",), "Staff think she's exaggerating about the men."),  # a rule id without a hyphen
+    (("street-wise",), "The officer wrote that he is street-wise."),  # a phrase with one
+    (("Putting  Herself at risk",), "She keeps putting herself at risk."),
+])
+def test_allow_items_are_rule_ids_only_when_the_lexicon_has_them(allow, text):
+    assert Scanner(use_model=False).scan(text)
+    assert Scanner(Config(allow=allow), use_model=False).scan(text) == []
+
+
+def test_allow_switches_off_a_context_family_by_its_id():
+    text = "On Friday YP was raped by two men at the flat.\nShe remains at risk of CSE.\n"
+    found = [f for f in Scanner(use_model=False).scan(text) if f.source == "context"]
+    assert found
+    allowed = Scanner(Config(allow=(found[0].rule,)), use_model=False).scan(text)
+    assert not [f for f in allowed if f.rule == found[0].rule]

@@ -17,7 +17,7 @@ from typing import Any
 
 from ._version import __version__
 
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
 _COMPILER_MODULES = ("compiled.py", "patterns.py", "lexicon.py")
 
 
@@ -45,7 +45,52 @@ class CompiledLexicon:
     lemmas: dict[str, str] = field(default_factory=dict)  # lower-cased form -> lemma, reduced
 
     def lemma(self, lower: str) -> str:
+        lower = normalise(lower)
         return self.lemmas.get(lower, lower)
+
+    def lemmatize(self, lowers: list[str]) -> list[str]:
+        """Lemmas of a run of lower-cased words (whitespace tokens left out), contractions in context."""
+        return contextual_lemmas(lowers, self.lemmas.get)
+
+
+# curly and modifier apostrophes are read as ' ; soft hyphens and zero-width characters are ignored
+_NORMALISE = {0x2019: "'", 0x2018: "'", 0x02BC: "'", 0x00AD: None, 0x200B: None, 0x200C: None, 0x200D: None,
+              0x2060: None, 0xFEFF: None}
+# 's after these is "is" or "has", never a possessive
+_CLITIC_HOSTS = frozenset({"she", "he", "it", "that", "there", "here", "what", "who", "where", "how", "this",
+                           "when", "why", "everyone", "everything", "nobody", "somebody", "someone"})
+_HAS_NEXT = frozenset({"been", "got", "gone", "had"})
+_ING_NOUNS = frozenset({"thing", "things", "sibling", "siblings", "clothing", "evening", "morning", "meeting",
+                        "building", "wedding", "ring", "bedding", "ceiling", "funding", "housing", "earring",
+                        "earrings", "drawing", "drawings", "painting", "training", "schooling", "upbringing",
+                        "belongings", "bling", "pudding", "string", "wing", "king", "spring"})
+
+
+def normalise(text: str) -> str:
+    """Text for lookups and pattern tests: one apostrophe, no invisible characters (lengths may change)."""
+    return text.translate(_NORMALISE)
+
+
+def contextual_lemmas(lowers: list[str], lookup: Any) -> list[str]:
+    """Lemmas for consecutive words; 's and 're read from their neighbours (is/has/possessive, are)."""
+    words = [normalise(w) for w in lowers]
+    out = []
+    for i, word in enumerate(words):
+        if word == "'s":
+            before = words[i - 1] if i else ""
+            after = words[i + 1] if i + 1 < len(words) else ""
+            if after in _HAS_NEXT:
+                out.append("have")
+            elif (before in _CLITIC_HOSTS or not before or after in ("not", "n't")
+                  or (after.endswith("ing") and after not in _ING_NOUNS)):
+                out.append("be")
+            else:
+                out.append("'s")  # possessive: YP's phone
+        elif word in ("'re", "'m"):
+            out.append("be")
+        else:
+            out.append(lookup(word, word))
+    return out
 
 
 def cache_dir() -> Path:
@@ -139,7 +184,7 @@ def _tokenizer() -> Any:
     return import_spacy().blank("en").tokenizer
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def regex(source: str) -> re.Pattern[str]:
     return re.compile(source, re.IGNORECASE)
 
@@ -184,7 +229,7 @@ def compile_packs(paths: list[Path], key: str | None = None) -> CompiledLexicon:
         for pattern in entry.patterns:
             if isinstance(pattern, str):
                 for phrase in expand(pattern):
-                    lemmas = tuple(full.get(w, w) for w in tokenize_phrase(phrase))
+                    lemmas = tuple(contextual_lemmas(tokenize_phrase(phrase), full.get))
                     if (entry.id, lemmas) not in seen:  # inflected variants often share a lemma sequence
                         seen.add((entry.id, lemmas))
                         vocabulary.update(lemmas)

@@ -7,6 +7,7 @@ from types import ModuleType
 from typing import Any
 
 _SPAN_EXTENSION = "languagecheck"
+MAX_TEXT_LENGTH = 2**31 - 1
 
 
 def import_spacy() -> ModuleType:
@@ -43,6 +44,9 @@ def build_pipeline(lexicon_config: dict[str, Any] | None = None, components: tup
     from . import context_component as _context  # noqa: F401  (registers languagecheck_context)
 
     nlp = spacy.blank("en")
+    # spaCy's 1,000,000-character guard is for parser/NER memory; this pipeline has neither, and
+    # document size is limited where documents are read (documents.DEFAULT_MAX_MB, --max-size-mb)
+    nlp.max_length = MAX_TEXT_LENGTH
     nlp.add_pipe("languagecheck_segmenter")
     nlp.add_pipe("languagecheck_lemmatizer", config={"lexicon": lexicon_config or {}})
     nlp.add_pipe("languagecheck_lexicon", config={"lexicon": lexicon_config or {}})

@@ -19,6 +19,8 @@ PRONOUN_SLOTS: dict[str, tuple[str, ...]] = {
 }
 MAX_EXPANSIONS = 512
 _TOKEN = re.compile(r"\{(\w+)\}|\[([^\[\]]*)\]|([^\[\]{}]+)")
+_APOSTROPHE = re.compile("['\u2018\u2019\u02bc]")
+_APOSTROPHE_CLASS = "['\u2018\u2019\u02bc]"  # notes mix straight and curly apostrophes
 
 
 class PatternSyntaxError(ValueError):
@@ -59,5 +61,11 @@ def expand(phrase: str) -> list[str]:
 def to_regex(phrases: list[str]) -> str:
     """One case-insensitive, word-bounded regex source for a list of compact phrases."""
     alternatives = sorted({p for phrase in phrases for p in expand(phrase)}, key=len, reverse=True)
-    body = "|".join(r"\s+".join(re.escape(w) for w in alt.split()) for alt in alternatives)
+    body = "|".join(r"\s+".join(_word_regex(w) for w in alt.split()) for alt in alternatives)
     return rf"(?<![\w-])(?:{body})(?![\w-])"
+
+
+def _word_regex(word: str) -> str:
+    """One word, matching a straight or curly apostrophe wherever it has one."""
+    return _APOSTROPHE_CLASS.join(re.escape(part) for part in _APOSTROPHE.split(word))
+

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .config import Config
-from .finding import Finding, line_and_column
+from .finding import Finding
 
 log = logging.getLogger("languagecheck")
 
@@ -25,12 +25,23 @@ class Scanner:
         self.config = config or Config()
         self.nlp = build_pipeline(self.config.lexicon_config())
         self.lexicon = self.nlp.get_pipe("languagecheck_lexicon").lexicon
+        self._allow_context_families()
         self.model_status = "not requested"
         if use_model:
             from .model_loading import add_classifier
 
             self.model_status = add_classifier(self.nlp, self.config, require_model=require_model,
                                                device=device, threads=threads)
+
+    def _allow_context_families(self) -> None:
+        """`allow` items that name context families switch those families off (the lexicon matcher does
+        the same for its own rule ids; any other item is a phrase)."""
+        if "languagecheck_context" not in self.nlp.pipe_names or not self.config.allow:
+            return
+        context = self.nlp.get_pipe("languagecheck_context")
+        rules = getattr(context, "rules", None)
+        families = {r.id for r in (*getattr(rules, "risk", ()), *getattr(rules, "harm", ()))}
+        context.disabled = set(context.disabled) | (families & set(self.config.allow))
 
     def rule_descriptions(self) -> dict[str, dict[str, str]]:
         """rule id -> {category, message} for every rule this scanner can report (SARIF rule table)."""
@@ -70,8 +81,7 @@ class Scanner:
                 continue
             doc = next(docs)
             findings = findings_from_doc(doc, self.lexicon)
-            sentences = [doc.char_span(f.start, f.end, alignment_mode="expand").sent.text for f in findings]
-            yield DocumentResult(findings=findings, path=item.path, id=item.id, sentences=sentences)
+            yield DocumentResult(findings=findings, path=item.path, id=item.id, sentences=sentences_of(doc, findings))
 
     def scan_group(self, documents: Iterable[Any], batch_size: int = 64) -> list[Any]:
         """DocumentResults for the notes of one case, in order: harm recorded in an earlier note makes
@@ -133,22 +143,38 @@ def _order_key(value: Any) -> tuple[int, Any]:
     return (1, str(value)) if value not in (None, "") else (2, "")
 
 
+def sentences_of(doc: Any, findings: list[Finding]) -> list[str]:
+    """The text of the sentence holding each finding (for baselines)."""
+    from .components import sentence_bounds
+
+    out = []
+    for f in findings:
+        start, end = sentence_bounds(doc, doc.char_span(f.start, f.end, alignment_mode="expand").start)
+        out.append(doc[start:end].text)
+    return out
+
+
 def findings_from_doc(doc: Any, lexicon: Any) -> list[Finding]:
     from .components import SPANS_KEY
     from .nlp import _SPAN_EXTENSION
     from .suggest import render
 
     findings = []
+    text = doc.text  # rebuilt by spaCy on every access
+    line, counted, line_start = 1, 0, 0  # counted incrementally: a long note may have many findings
     for span in sorted(doc.spans.get(SPANS_KEY, []), key=lambda sp: (sp.start_char, sp.end_char)):
         facts = span._.get(_SPAN_EXTENSION) or {}
         if facts.get("source", "lexicon") == "lexicon":
             entry = lexicon.entries[facts["rule"]]
             message = entry.message + (QUOTED_NOTE if facts.get("quoted") else "")
-            suggestions = tuple(render(entry.suggestions, span))
+            suggestions = tuple(render(entry.suggestions, span, text))
         else:
             message = facts["message"]
             suggestions = tuple(facts.get("suggestions", ()))
-        line, column = line_and_column(doc.text, span.start_char)
+        line += text.count("\n", counted, span.start_char)
+        line_start = text.rfind("\n", counted, span.start_char) + 1 or line_start
+        counted = span.start_char
+        column = span.start_char - line_start + 1
         findings.append(Finding(
             start=span.start_char, end=span.end_char, text=span.text, line=line, column=column,
             category=span.label_, rule=facts["rule"], severity=facts["severity"], source=facts["source"],
