@@ -1,6 +1,7 @@
 """`languagecheck check` end to end through the console script's app (typer's CliRunner)."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -154,11 +155,15 @@ def test_huge_file_is_refused_by_size(tmp_path):
     assert result.exit_code == 2 and "over the 1 MB limit" in result.output
 
 
-def test_one_bad_file_does_not_stop_the_others(tmp_path):
-    good = tmp_path / "good.txt"
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_one_bad_file_does_not_stop_the_others_but_exits_2(tmp_path, output_format):
+    good, clean = tmp_path / "good.txt", tmp_path / "clean.txt"
     good.write_text(NOTE)
-    result = run([str(tmp_path / "missing.txt"), str(good)])
-    assert result.exit_code == 1 and "put-self-at-risk" in result.stdout and "no such file" in result.stdout
+    clean.write_text(CLEAN)
+    result = run(["--format", output_format, str(tmp_path / "missing.txt"), str(good)])
+    assert result.exit_code == 2  # an input error outranks findings
+    assert "put-self-at-risk" in result.stdout and "no such file" in result.output
+    assert run([str(tmp_path / "missing.txt"), str(clean)]).exit_code == 2
 
 
 def test_no_torch_on_the_check_path(tmp_path):
@@ -182,3 +187,133 @@ def test_explain_and_list():
     assert "Write instead" in runner.invoke(app, ["explain", "put-self-at-risk"]).stdout
     assert "put-self-at-risk" in runner.invoke(app, ["lexicon", "list", "--category", "choice-agency"]).stdout
     assert runner.invoke(app, ["explain", "no-such-rule"]).exit_code == 2
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--quotes", "loud", "-"], "--quotes must be info, ignore or flag, not 'loud'"),
+    (["--fail-on", "loud", "-"], "--fail-on must be error, warning, info or never"),
+])
+def test_bad_option_values_are_usage_errors(args, message):
+    result = run(args, NOTE)
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("option", ["--output", "--write-baseline"])
+def test_unwritable_outputs_give_one_clean_line(tmp_path, option):
+    path = tmp_path / "n.txt"
+    path.write_text(NOTE)
+    target = tmp_path / "no-such-folder" / "out.txt"
+    result = run([option, str(target), str(path)])
+    assert result.exit_code == 2
+    assert "cannot write" in result.output and str(target) in result.output
+    assert "Traceback" not in result.output
+
+
+def test_fix_refuses_to_overwrite_its_input(tmp_path, monkeypatch):
+    path = tmp_path / "n.txt"
+    path.write_text(NOTE)
+    monkeypatch.chdir(tmp_path)
+    for output in (str(path), "n.txt", "./n.txt"):
+        result = run(["--fix", "-o", output, str(path)])
+        assert result.exit_code == 2 and "never overwrites its input" in result.output
+        assert path.read_text() == NOTE
+
+
+def test_fix_keeps_crlf_line_endings(tmp_path):
+    path, out = tmp_path / "n.txt", tmp_path / "fixed.txt"
+    path.write_bytes(b"Visit.\r\nYP continues putting herself at risk.\r\nEnd.\r\n")
+    assert run(["--fix", "-o", str(out), str(path)]).exit_code == 1
+    assert out.read_bytes() == (b"Visit.\r\nYP continues being placed at risk by [the adults exploiting her].\r\n"
+                                b"End.\r\n")
+
+
+def test_baseline_rewritten_in_place_keeps_accepted_findings(tmp_path):
+    path, base = tmp_path / "n.txt", tmp_path / "baseline.json"
+    path.write_text(NOTE)
+    assert run(["--write-baseline", str(base), str(path)]).exit_code == 1
+    result = run(["--baseline", str(base), "--write-baseline", str(base), str(path)])
+    assert result.exit_code == 0
+    assert len(json.loads(base.read_text())["accepted"]) == 1
+    assert run(["--baseline", str(base), str(path)]).exit_code == 0
+
+
+def test_baseline_matches_from_another_directory(tmp_path, monkeypatch):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "n.txt").write_text(NOTE)
+    monkeypatch.chdir(tmp_path)
+    assert run(["--write-baseline", "notes/baseline.json", "notes/n.txt"]).exit_code == 1
+    (entry,) = json.loads((notes / "baseline.json").read_text())["accepted"]
+    assert entry["document"] == "n.txt"  # relative to the baseline's folder
+    monkeypatch.chdir(notes)
+    assert run(["--baseline", "baseline.json", "n.txt"]).exit_code == 0
+    monkeypatch.chdir(tmp_path.parent)
+    assert run(["--baseline", str(notes / "baseline.json"), str(notes / "n.txt")]).exit_code == 0
+
+
+def test_baseline_written_by_older_versions_still_matches(tmp_path, monkeypatch):
+    from languagecheck.baseline import sentence_hash
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "n.txt").write_text(NOTE)
+    old = {"format": 1, "accepted": [{"document": "n.txt", "rule": "put-self-at-risk",
+                                      "sentence": sentence_hash(NOTE.strip())}]}
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "baseline.json").write_text(json.dumps(old))
+    assert run(["--baseline", "sub/baseline.json", "n.txt"]).exit_code == 0
+
+
+def test_text_output_survives_a_console_that_is_not_utf8(tmp_path):
+    path = tmp_path / "n.txt"
+    path.write_text("Caf\u00e9 \u2192 \u0436 YP continues putting herself at risk.\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "NO_COLOR": "1"}
+    code = "from languagecheck.cli import main; main()"
+    proc = subprocess.run([sys.executable, "-c", code, "check", "--no-model", str(path)], capture_output=True,
+                          env=env)
+    assert proc.returncode == 1, proc.stderr.decode("utf-8", "replace")[-500:]
+    out = proc.stdout.decode("cp1252")
+    assert "put-self-at-risk" in out and "    | " in out and "-> try: being placed at risk" in out
+
+
+def test_caret_lines_up_under_tabs():
+    note = "Note:\tYP\tcontinues putting herself at risk.\n"
+    lines = run(["-"], note).stdout.splitlines()
+    excerpt, carets = lines[1], lines[2]
+    assert "\t" not in excerpt
+    start = carets.index("^")
+    assert excerpt[start:start + carets.count("^")] == "putting herself at risk"
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ("    exceptions:\n      - regex: \"([\"\n", "exceptions regex '([' does not compile"),
+    ("    requires:\n      - regex: \"a)\"\n", "requires regex 'a)' does not compile"),
+    ("    suggestions: [\"{adult} distressed\"]\n", "unknown placeholder {adult}"),
+    ("    suggestions: [{past: \"was {obj\"}]\n", "expected '}' before end of string"),
+])
+def test_lexicon_validate_catches_what_would_crash_check(tmp_path, entry, problem):
+    pack = tmp_path / "team.yaml"
+    suggestions = "" if "suggestions" in entry else "    suggestions: [\"distressed\"]\n"
+    pack.write_text(
+        "pack: team\nversion: 1\ndescription: x\nentries:\n"
+        "  - id: team-naughty\n    category: character-blame\n    severity: warning\n    source: team\n"
+        "    patterns: [\"naughty\"]\n    message: \"Labels the child.\"\n" + suggestions + entry +
+        "    examples:\n      flag: [\"She was [[naughty]] at school today.\", \"He is [[naughty]] with staff.\"]\n"
+        "      ok: [\"He went home after school with mum.\"]\n")
+    result = runner.invoke(app, ["lexicon", "validate", str(pack)])
+    assert result.exit_code == 1
+    assert problem in result.stdout and f"{pack}:" in result.stdout
+    checked = run(["--config", str(_config_with_extra_pack(tmp_path, pack)), "-"], NOTE)
+    assert checked.exit_code == 2 and "Traceback" not in checked.output and problem in checked.output
+
+
+def _config_with_extra_pack(folder, pack):
+    config = folder / "lc.toml"
+    config.write_text(f'extra-packs = ["{pack.name}"]\n')
+    return config
+
+
+def test_doctor_checks_the_lexicon_only_scanner_for_torch():
+    # a fresh process: earlier tests may have imported torch into this one
+    code = "from languagecheck.cli import main; main()"
+    proc = subprocess.run([sys.executable, "-c", code, "doctor"], capture_output=True, text=True)
+    assert "ok    a lexicon-only check runs without importing torch" in proc.stdout, proc.stdout + proc.stderr[-500:]

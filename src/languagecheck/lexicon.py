@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import string
 import sys
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,6 +19,7 @@ from .errors import LexiconError
 from .patterns import PatternSyntaxError, expand
 
 LEMMA_OVERRIDES_FILE = "lemma_overrides.yaml"
+SUGGESTION_PLACEHOLDERS = ("obj", "poss", "self", "subj", "be", "was", "has")
 
 
 @dataclass(frozen=True)
@@ -107,17 +110,48 @@ def read_pack(path: Path) -> tuple[dict[str, Any], list[str]]:
             problems.append(f"{path}:{line}: duplicate entry id '{entry['id']}' (first at line {seen[entry['id']]})")
         seen.setdefault(entry["id"], line)
         texts = [p for p in entry["patterns"] if isinstance(p, str)]
-        for context in entry.get("exceptions", []) + entry.get("requires", []):
-            texts += [p for k in ("before", "after", "sentence") for p in _as_list(context.get(k))]
+        for field_name in ("exceptions", "requires"):
+            for j, context in enumerate(entry.get(field_name, [])):
+                texts += [p for k in ("before", "after", "sentence") for p in _as_list(context.get(k))]
+                if context.get("regex"):
+                    where = _node_line(root, ["entries", i, field_name, j, "regex"])
+                    try:
+                        re.compile(context["regex"], re.IGNORECASE)
+                    except re.error as exc:
+                        problems.append(f"{path}:{where}: entry '{entry['id']}': {field_name} regex "
+                                        f"{context['regex']!r} does not compile: {exc}")
         for phrase in texts:
             try:
                 expand(phrase)
             except PatternSyntaxError as exc:
                 problems.append(f"{path}:{line}: entry '{entry['id']}': pattern {phrase!r}: {exc}")
+        for j, suggestion in enumerate(entry.get("suggestions", [])):
+            forms = suggestion.items() if isinstance(suggestion, dict) else [(None, suggestion)]
+            for form, template in forms:
+                node = ["entries", i, "suggestions", j] + ([form] if form is not None else [])
+                problem = template_problem(template)
+                if problem:
+                    problems.append(f"{path}:{_node_line(root, node)}: entry '{entry['id']}': suggestion "
+                                    f"{template!r}: {problem}")
         for example in entry["examples"]["flag"]:
             if example.count("[[") != 1 or example.count("]]") != 1:
                 problems.append(f"{path}:{line}: entry '{entry['id']}': flag example needs exactly one [[span]]")
     return data, problems
+
+
+def template_problem(template: Any) -> str | None:
+    """Why a suggestion template would fail to render, or None."""
+    if not isinstance(template, str):
+        return "must be text"
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        return f"{exc} (write {{{{ or }}}} for a literal brace)"
+    unknown = [name for name in fields if name not in SUGGESTION_PLACEHOLDERS]
+    if unknown:
+        allowed = " ".join(f"{{{p}}}" for p in SUGGESTION_PLACEHOLDERS)
+        return f"unknown placeholder {{{unknown[0]}}} (allowed: {allowed})"
+    return None
 
 
 def _as_list(value: Any) -> list[str]:

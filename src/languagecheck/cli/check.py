@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from . import app
-from .common import console, fail, get_config, use_colour
+from .common import console, fail, get_config, stdout_can_encode, tolerant_stdout, use_colour
 
+MARKERS = "\u2502\u2192\u2026"  # the text format's frame, arrow and ellipsis
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json, jsonl, sarif or github.")]
 
 
@@ -34,6 +35,7 @@ def check(
     from dataclasses import replace
 
     from .. import baseline as baselines
+    from ..config import FAIL_LEVELS, QUOTE_POLICIES
     from ..documents import Document, decode, read_text_file
     from ..errors import InputError, LanguagecheckError
     from ..formats import FORMATS
@@ -43,9 +45,11 @@ def check(
         fail(f"unknown format '{output_format}' (choose from {', '.join(FORMATS)})")
     config = get_config(config_file)
     if quotes:
+        if quotes not in QUOTE_POLICIES:
+            fail(f"--quotes must be {', '.join(QUOTE_POLICIES[:-1])} or {QUOTE_POLICIES[-1]}, not '{quotes}'")
         config = replace(config, quotes=quotes)
     level = fail_on or config.fail_on
-    if level not in ("error", "warning", "info", "never"):
+    if level not in FAIL_LEVELS:
         fail(f"--fail-on must be error, warning, info or never, not '{level}'")
     inputs = list(paths or [])
     if not inputs:
@@ -54,6 +58,8 @@ def check(
         inputs = ["-"]
     if fix and len(inputs) != 1:
         fail("--fix works on one note at a time")
+    if fix and output and inputs[0] != "-" and _same_file(output, Path(inputs[0])):
+        fail(f"--output {output} is the input note; --fix never overwrites its input, choose another file")
 
     items: list[Document | InputError] = []
     for name in inputs:
@@ -76,11 +82,16 @@ def check(
     except LanguagecheckError as exc:
         fail(str(exc))
         return
-    for r in results:
-        baselines.filter_new(r, accepted)
-    if write_baseline:
-        count = baselines.write(write_baseline, results)
+    if write_baseline:  # from every current finding, so a baseline rewritten in place keeps what it accepted
+        try:
+            count = baselines.write(write_baseline, results)
+        except OSError as exc:
+            fail(f"cannot write the baseline {write_baseline} ({exc.strerror or exc.__class__.__name__})")
         typer.echo(f"languagecheck: recorded {count} accepted finding(s) in {write_baseline}", err=True)
+    if baseline_file:
+        base_dir = baselines.folder_of(baseline_file)
+        for r in results:
+            baselines.filter_new(r, accepted, base_dir)
 
     texts = {d.name: d.text for d in items if isinstance(d, Document)}
     if fix:
@@ -97,29 +108,38 @@ def check(
         _emit(output_format, results, texts, output, scanner)
 
     for r in results:
-        if r.state == "failed" and output_format != "text":
+        if r.state == "failed" and output_format != "text" and not fix:
             typer.echo(f"languagecheck: error: {r.error}", err=True)
-    if all(r.state == "failed" for r in results):
-        raise typer.Exit(2)
+    if any(r.state == "failed" for r in results):
+        raise typer.Exit(2)  # an input error outranks findings: some notes were not checked
     if at_or_above([f for r in results for f in r.findings], level):
         raise typer.Exit(1)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
 
 
 def _emit(output_format: str, results: list, texts: dict[str, str], output: Path | None, scanner) -> None:
     from ..formats import machine
 
     if output_format == "text":
+        from ..formats.text import render
+
         if output:
             from rich.console import Console
 
-            with output.open("w", encoding="utf-8") as fh:
-                from ..formats.text import render
-
-                render(Console(file=fh, no_color=True, width=10_000), results, texts, colour=False)
+            try:
+                with output.open("w", encoding="utf-8") as fh:
+                    render(Console(file=fh, no_color=True, width=10_000), results, texts, colour=False)
+            except OSError as exc:
+                _cannot_write(output, exc)
             return
-        from ..formats.text import render
-
-        render(console(), results, texts, colour=use_colour())
+        tolerant_stdout()
+        render(console(), results, texts, colour=use_colour(), ascii_only=not stdout_can_encode(MARKERS))
         return
     if output_format == "json":
         body = machine.to_json(results)
@@ -133,8 +153,18 @@ def _emit(output_format: str, results: list, texts: dict[str, str], output: Path
 
 
 def _write(output: Path | None, body: str) -> None:
+    """Write as is: newline="" keeps a CRLF note's line endings in its --fix copy."""
     if output:
-        output.write_text(body, encoding="utf-8")
+        try:
+            with output.open("w", encoding="utf-8", newline="") as fh:
+                fh.write(body)
+        except OSError as exc:
+            _cannot_write(output, exc)
     else:
+        tolerant_stdout()
         sys.stdout.write(body)
         sys.stdout.flush()
+
+
+def _cannot_write(output: Path, exc: OSError) -> None:
+    fail(f"cannot write {output} ({exc.strerror or exc.__class__.__name__})")

@@ -27,6 +27,21 @@ def console(stderr: bool = False) -> Any:
                    force_terminal=colour, width=None if colour else 10_000)
 
 
+def tolerant_stdout() -> None:
+    """Never crash on a character the console cannot show (cp1252 pipes on Windows): replace it."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("_", "-")
+    if not encoding.startswith("utf") and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
+
+
+def stdout_can_encode(text: str) -> bool:
+    try:
+        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
 def fail(message: str, code: int = 2) -> None:
     """Print a one-line error (no traceback, no note text) and exit."""
     typer.echo(f"languagecheck: error: {message}", err=True)
