@@ -256,6 +256,8 @@ class WordView:
             lemmas.append(token.lemma_ or lexicon.lemma(token.lower_))
             self.source.append(token.i)
         self.doc = Doc(doc.vocab, words=words, spaces=[True] * len(words), lemmas=lemmas)
+        self._regions: dict[tuple[int, int], tuple[str, str]] = {}
+        self._found: dict[tuple[re.Pattern[str], int, int], bool] = {}  # a sentence is searched once per rule
 
     def span(self, start: int, end: int) -> Span:
         """The original tokens under view tokens [start, end)."""
@@ -273,7 +275,12 @@ class WordView:
         """Does the pattern occur in the original text of view tokens [start, end), or in their lemmas?"""
         if start >= end:
             return False
-        text = compiled.normalise(self.text(start, end))
-        if pattern.search(text):
-            return True
-        return bool(pattern.search(" ".join(t.lemma_ for t in self.doc[start:end])))
+        found = self._found.get((pattern, start, end))
+        if found is None:
+            region = self._regions.get((start, end))
+            if region is None:
+                region = (compiled.normalise(self.text(start, end)),
+                          " ".join(t.lemma_ for t in self.doc[start:end]))
+                self._regions[(start, end)] = region
+            found = self._found[(pattern, start, end)] = bool(pattern.search(region[0]) or pattern.search(region[1]))
+        return found

@@ -114,11 +114,11 @@ def read_pack(path: Path) -> tuple[dict[str, Any], list[str]]:
             for j, context in enumerate(entry.get(field_name, [])):
                 texts += [p for k in ("before", "after", "sentence") for p in _as_list(context.get(k))]
                 if context.get("regex"):
-                    where = _node_line(root, ["entries", i, field_name, j, "regex"])
+                    regex_line = _node_line(root, ["entries", i, field_name, j, "regex"])
                     try:
                         re.compile(context["regex"], re.IGNORECASE)
                     except re.error as exc:
-                        problems.append(f"{path}:{where}: entry '{entry['id']}': {field_name} regex "
+                        problems.append(f"{path}:{regex_line}: entry '{entry['id']}': {field_name} regex "
                                         f"{context['regex']!r} does not compile: {exc}")
         for phrase in texts:
             try:

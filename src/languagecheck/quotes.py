@@ -42,16 +42,20 @@ def _paragraph_ranges(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     double: tuple[int, str] | None = None  # (offset, closing marks) of the open double quote
     single: int | None = None  # offset of the open single quote
     skip_to = lo
+    breaks, counted = 0, lo  # line breaks since the open double quote, counted up to `counted`
     for m in _MARKS.finditer(text, lo, hi):
         i, mark = m.start(), m.group()
         if i < skip_to:
             continue
         before = text[i - 1] if i > lo else " "
         after = text[i + 1] if i + 1 < hi else " "
-        if single is not None and ("\n" in text[single:i] or i - single > _MAX_SINGLE):
+        if single is not None and (i - single > _MAX_SINGLE or "\n" in text[single:i]):
             single = None
-        if double is not None and text.count("\n", double[0], i) > 1:
-            double = None  # a double quote spans one line break at most
+        if double is not None:
+            breaks += text.count("\n", counted, i)
+            counted = i
+            if breaks > 1:
+                double = None  # a double quote spans one line break at most
         opens = not after.isspace() and (before.isspace() or before in _OPEN_AFTER or _MARKS.match(before) is not None)
         closes = not before.isspace() and not after.isalnum()
         if mark in _DOUBLE_OPENERS or mark in _DOUBLE_CLOSERS:
@@ -62,6 +66,7 @@ def _paragraph_ranges(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
                 double = None
             elif opens and (mark in _DOUBLE_OPENERS or (mark == "\u201d" and double is None)):
                 double = (i, _DOUBLE_OPENERS.get(mark, "\u201d"))  # an unclosed earlier mark is dropped
+                breaks, counted = 0, i
             continue
         if before.isalnum() and after.isalnum():
             continue  # he's, didn't, o'clock, 6'2

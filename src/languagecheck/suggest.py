@@ -46,6 +46,7 @@ _BETWEEN = {"not", "n't", "never", "always", "just", "really", "even", "ever", "
             "sometimes", "usually", "only", "already", "again", "probably", "possibly", "clearly",
             "apparently", "reportedly", "allegedly", "then", "now", "actually", "repeatedly", "regularly"}
 _BE_WORDS = {"be", "is", "are", "am", "was", "were", "been", "being", "{be}", "{was}"}
+_LOOKBACK = 40  # words before the match that can hold its subject or the child's pronoun
 DO_SUPPORT = "do"  # verb form after do/does/did: the base form, and never a form of "be"
 
 
@@ -54,9 +55,10 @@ def _lower(token: Token) -> str:
 
 
 def _words_before(span: Span) -> list[Token]:
-    """The sentence's words before the match, nearest first."""
+    """The sentence's words before the match, nearest first (at most _LOOKBACK of them)."""
     start, _ = sentence_bounds(span.doc, span.start)
-    return [t for t in reversed(span.doc[start:span.start]) if not t.is_space]
+    start = max(start, span.start - 2 * _LOOKBACK)
+    return [t for t in reversed(span.doc[start:span.start]) if not t.is_space][:_LOOKBACK]
 
 
 def _child_pronoun(span: Span) -> tuple[str, str, str, str]:
