@@ -135,25 +135,34 @@ def load(packs: list[str] | None = None, extra: list[str] | None = None) -> Comp
 @functools.lru_cache(maxsize=8)
 def _load(paths: tuple[Path, ...]) -> CompiledLexicon:
     key = fingerprint(list(paths))
-    cached = cache_dir() / f"lexicon-{key}.pickle"
+    return cached_build("lexicon", key, CompiledLexicon, lambda: compile_packs(list(paths), key))
+
+
+def cached_build(kind: str, key: str, expected: type, build: Any) -> Any:
+    """The pickled `kind` object for `key` from the cache directory, else build() and store it.
+
+    Shared by the lexicon and the context rules: a stale or truncated cache file is rebuilt, and a
+    read-only cache directory means running uncached rather than failing.
+    """
+    cached = cache_dir() / f"{kind}-{key}.pickle"
     if cached.exists():
         try:
             with cached.open("rb") as fh:
-                lexicon = pickle.load(fh)
-            if isinstance(lexicon, CompiledLexicon) and lexicon.fingerprint == key:
-                return lexicon
+                value = pickle.load(fh)
+            if isinstance(value, expected) and getattr(value, "fingerprint", None) == key:
+                return value
         except Exception:  # a stale or truncated cache file is simply rebuilt
             pass
-    lexicon = compile_packs(list(paths), key)
+    value = build()
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
-            pickle.dump(lexicon, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cached)
-    except OSError:  # read-only home: run uncached rather than fail
+    except OSError:
         pass
-    return lexicon
+    return value
 
 
 def full_lemma_table() -> dict[str, str]:

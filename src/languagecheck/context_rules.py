@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
-import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -399,25 +397,7 @@ def load(directory: str | Path | None = None) -> ContextRules:
 
 @functools.lru_cache(maxsize=4)
 def _load(paths: tuple[Path, ...]) -> ContextRules:
-    from .compiled import cache_dir
+    from .compiled import cached_build
 
     key = fingerprint(list(paths))
-    cached = cache_dir() / f"context-{key}.pickle"
-    if cached.exists():
-        try:
-            with cached.open("rb") as fh:
-                rules = pickle.load(fh)
-            if isinstance(rules, ContextRules) and rules.fingerprint == key:
-                return rules
-        except Exception:  # a stale or truncated cache file is simply rebuilt
-            pass
-    rules = compile_rules(list(paths), key)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(rules, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cached)
-    except OSError:  # read-only home: run uncached rather than fail
-        pass
-    return rules
+    return cached_build("context", key, ContextRules, lambda: compile_rules(list(paths), key))
