@@ -7,13 +7,12 @@ only when the packs must be (re)compiled or inspected; the check path reads the 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .errors import LexiconError
+from .lexicon import _as_list
 
 HARM_PACK = "harm-evidence.yaml"
 RISK_PACK = "risk-phrases.yaml"
@@ -74,42 +73,14 @@ def is_context_pack(path: Path) -> bool:
         return False
 
 
-def _schema() -> dict[str, Any]:
-    text = resources.files("languagecheck").joinpath("schemas/context-pack.schema.json").read_text("utf-8")
-    return json.loads(text)
-
-
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
 
 
 def read_context_pack(path: Path) -> tuple[dict[str, Any], list[str]]:
     """Parse and validate one context pack. Returns (data, problems); problems are 'file:line: message'."""
-    import jsonschema
-    import yaml
-
     from .context_rules import PatternSyntaxError, compile_patterns
-    from .lexicon import _node_line
+    from .lexicon import _node_line, parse_and_validate
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, [f"{path}: cannot read ({exc.__class__.__name__})"]
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return {}, [f"{path}:{mark.line + 1 if mark else 1}: YAML syntax error: {getattr(exc, 'problem', exc)}"]
-    if root is None:
-        return {}, [f"{path}:1: the pack is empty"]
-    validator = jsonschema.Draft202012Validator(_schema())
-    problems = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        where = "/".join(map(str, error.absolute_path)) or "(top level)"
-        problems.append(f"{path}:{_node_line(root, list(error.absolute_path))}: {where}: {error.message}")
+    data, root, problems = parse_and_validate(path, "context-pack.schema.json")
     if problems:
         return data, problems
     gap = data.get("gap", 4)

@@ -55,8 +55,8 @@ def pack_paths(directory: Path | None = None) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if p.name != LEMMA_OVERRIDES_FILE)
 
 
-def _schema() -> dict[str, Any]:
-    text = resources.files("languagecheck").joinpath("schemas/lexicon-pack.schema.json").read_text("utf-8")
+def _schema(name: str = "lexicon-pack.schema.json") -> dict[str, Any]:
+    text = resources.files("languagecheck").joinpath(f"schemas/{name}").read_text("utf-8")
     return json.loads(text)
 
 
@@ -78,29 +78,39 @@ def _node_line(root: Any, path: list[Any]) -> int:
     return node.start_mark.line + 1
 
 
-def read_pack(path: Path) -> tuple[dict[str, Any], list[str]]:
-    """Parse and validate one pack. Returns (data, problems); problems are 'file:line: message'."""
+def parse_and_validate(path: Path, schema: str) -> tuple[dict[str, Any], Any, list[str]]:
+    """Read a YAML pack and check it against a packaged JSON Schema.
+
+    Returns (data, composed node tree for line numbers, problems as 'file:line: message'); shared by
+    the wording packs and the context packs.
+    """
     import jsonschema
     import yaml
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return {}, [f"{path}: cannot read ({exc.__class__.__name__})"]
+        return {}, None, [f"{path}: cannot read ({exc.__class__.__name__})"]
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        return {}, [f"{path}:{line}: YAML syntax error: {getattr(exc, 'problem', exc)}"]
+        return {}, None, [f"{path}:{line}: YAML syntax error: {getattr(exc, 'problem', exc)}"]
     if root is None:
-        return {}, [f"{path}:1: the pack is empty"]
-    validator = jsonschema.Draft202012Validator(_schema())
+        return {}, None, [f"{path}:1: the pack is empty"]
+    validator = jsonschema.Draft202012Validator(_schema(schema))
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         where = "/".join(map(str, error.absolute_path)) or "(top level)"
         problems.append(f"{path}:{_node_line(root, list(error.absolute_path))}: {where}: {error.message}")
+    return data, root, problems
+
+
+def read_pack(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """Parse and validate one pack. Returns (data, problems); problems are 'file:line: message'."""
+    data, root, problems = parse_and_validate(path, "lexicon-pack.schema.json")
     if problems:
         return data, problems
     seen: dict[str, int] = {}
