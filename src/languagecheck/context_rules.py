@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ._version import __version__
-from .patterns import _TOKEN, PRONOUN_SLOTS, PatternSyntaxError
+from .patterns import PRONOUN_SLOTS, PatternSyntaxError, parts
 
 __all__ = ["PatternSyntaxError", "ContextRules", "Match", "find_harm", "find_risk", "load"]
 
@@ -67,12 +67,7 @@ def _phrase_parts(phrase: str, gap: int) -> tuple[str, frozenset[str] | None]:
     matches (from its most selective required element), so most phrases are skipped by a substring test.
     """
     elements: list[tuple[str, bool, frozenset[str] | None]] = []  # (regex, optional, triggers); "" = gap
-    pos = 0
-    for m in _TOKEN.finditer(phrase):
-        if m.start() != pos:
-            raise PatternSyntaxError(f"unbalanced bracket near {phrase[pos:pos + 12]!r}")
-        pos = m.end()
-        slot, group, literal = m.groups()
+    for slot, group, literal in parts(phrase):
         if slot is not None:
             elements.append((_word_regex("{" + slot + "}"), False, None))
         elif group is not None:
@@ -85,8 +80,6 @@ def _phrase_parts(phrase: str, gap: int) -> tuple[str, frozenset[str] | None]:
         else:
             for word in literal.split():
                 elements.append(("", False, None) if word == GAP else (_word_regex(word), False, _triggers([word])))
-    if pos != len(phrase):
-        raise PatternSyntaxError(f"unbalanced bracket near {phrase[pos:pos + 12]!r}")
     if not any(regex and not optional for regex, optional, _ in elements):
         raise PatternSyntaxError(f"pattern {phrase!r} can match nothing but gaps or optional words")
     out: list[str] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import Any
 
 PRONOUN_SLOTS: dict[str, tuple[str, ...]] = {
     "self": ("herself", "himself", "themselves", "themself"),
@@ -27,15 +28,24 @@ class PatternSyntaxError(ValueError):
     pass
 
 
-def expand(phrase: str) -> list[str]:
-    """All plain phrases a compact phrase stands for, whitespace-normalised, in a stable order."""
-    choices: list[tuple[str, ...]] = []
+def parts(phrase: str) -> list[tuple[Any, Any, Any]]:
+    """(slot, group, literal) pieces of a compact phrase, in order; unbalanced brackets are an error."""
+    out = []
     pos = 0
     for m in _TOKEN.finditer(phrase):
         if m.start() != pos:
             raise PatternSyntaxError(f"unbalanced bracket near {phrase[pos:pos + 12]!r}")
         pos = m.end()
-        slot, group, literal = m.groups()
+        out.append((m.group(1), m.group(2), m.group(3)))
+    if pos != len(phrase):
+        raise PatternSyntaxError(f"unbalanced bracket near {phrase[pos:pos + 12]!r}")
+    return out
+
+
+def expand(phrase: str) -> list[str]:
+    """All plain phrases a compact phrase stands for, whitespace-normalised, in a stable order."""
+    choices: list[tuple[str, ...]] = []
+    for slot, group, literal in parts(phrase):
         if slot is not None:
             if slot not in PRONOUN_SLOTS:
                 raise PatternSyntaxError(f"unknown placeholder {{{slot}}}")
@@ -44,8 +54,6 @@ def expand(phrase: str) -> list[str]:
             choices.append(tuple(alt.strip() for alt in group.split("|")))
         else:
             choices.append((literal,))
-    if pos != len(phrase):
-        raise PatternSyntaxError(f"unbalanced bracket near {phrase[pos:pos + 12]!r}")
     out: list[str] = []
     seen: set[str] = set()
     for combo in itertools.product(*choices):
