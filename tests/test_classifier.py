@@ -116,9 +116,24 @@ def test_component_round_trip_and_merge(tiny_model, monkeypatch):
         assert text[f.start:f.end] == f.text and f.message
         if f.source == "model":
             assert f.rule == f"model/{f.category}"
-    batched = scanner.scan_many([text, "Nothing here."])[0]  # padding in a batch may move scores by ~1e-4
-    assert [(f.start, f.end, f.rule) for f in batched] == [(f.start, f.end, f.rule) for f in findings]
-    assert all(abs(a.score - b.score) < 0.01 for a, b in zip(batched, findings))
+    batched = scanner.scan_many([text, "Nothing here."])[0]  # activations are quantised per token
+    assert [(f.start, f.end, f.rule, f.score) for f in batched] == [(f.start, f.end, f.rule, f.score)
+                                                                    for f in findings]
+
+
+def test_scores_do_not_depend_on_the_batch(tiny_model):
+    """A sentence scores the same alone, beside a longer sentence, and beside one of its own length."""
+    from languagecheck.classifier import OnnxClassifier
+
+    model_dir, _ = tiny_model
+    classifier = OnnxClassifier(model_dir)
+    assert classifier.meta["format"] == "onnx-int8-per-channel-per-token"
+    pair = ("She keeps going back to them of her own accord.", ".")
+    alone = classifier.run([pair])[0][0]
+    longer = ("Mum gave consent to share information with the school nurse and the exploitation hub.", "x " * 40)
+    same_length = ("He was up for it according to staff again on the day.", ".")
+    for partner in (longer, same_length):
+        assert np.array_equal(classifier.run([pair, partner])[0][0], alone)
 
 
 def test_missing_or_corrupt_model_falls_back_or_fails(tmp_path, tiny_model):
