@@ -9,7 +9,6 @@ from typing import Any
 
 from ..classifier import MODEL_FILE, sha256_of
 
-
 FORMAT = "onnx-int8-per-channel-per-token"
 
 

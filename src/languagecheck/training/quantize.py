@@ -9,13 +9,15 @@ quantises per row, so this rewrite is hand-written: each `DynamicQuantizeLinear(
     scale = max(|x|, last axis) / 127        (one scale per token, shape [..., 1])
     x_q   = QuantizeLinear(x / scale, 1, 128) -> uint8  (symmetric: zero point 128, values 1..255)
 
-(uint8 with zero point 128 rather than int8 with 0: ORT's fast kernels are u8 x s8; int8 x int8 ran
-5x slower here.)
-
 and the token scale multiplies the MatMul's output. The int8 weights (per output channel) and
-`MatMulInteger` are unchanged, so a token's result depends only on that token's own activations. The rewrite also drops the `Where(IsNaN(softmax), 0, softmax)` guards that PyTorch's
-SDPA export adds after each attention softmax: with at least one unmasked key per row (always true
-for a real input) they never fire and cost run time.
+`MatMulInteger` are unchanged, so a token's result depends only on that token's own activations.
+uint8 with zero point 128 rather than int8 with 0, because ORT's fast kernels are u8 x s8 (int8 x int8
+ran 5x slower here). On the shipped model it is also closer to the unquantised activations (mean
+largest logit error 0.054 vs 0.076 per-tensor, worst 0.26 vs 0.89, on 128 corpus sentences).
+
+The rewrite also drops the `Where(IsNaN(softmax), 0, softmax)` guards that PyTorch's SDPA export adds
+after each attention softmax: with at least one unmasked key per row (always true for a real input)
+they never fire and cost run time.
 """
 
 from __future__ import annotations
