@@ -64,26 +64,33 @@ def decode_spans(probs: np.ndarray, offsets: list[tuple[int, int]], in_sentence:
     probs: (tokens, labels) softmax; a token belongs to category c when P(B-c)+P(I-c) beats P(O).
     """
     categories = sorted({label[2:] for label in labels if label != "O"})
-    index = {c: ([labels.index(f"B-{c}")], [labels.index(f"I-{c}")]) for c in categories}
-    o = labels.index("O")
+    b_index = [labels.index(f"B-{c}") for c in categories]
+    i_index = [labels.index(f"I-{c}") for c in categories]
+    # whole-array arithmetic: per-token Python sums were a sixth of a scan's time
+    b_probs, i_probs = probs[:, b_index], probs[:, i_index]
+    category_scores = b_probs + i_probs  # (tokens, categories)
+    best_of = category_scores.argmax(axis=1)
+    token = np.arange(len(best_of))
+    best_scores = category_scores[token, best_of].tolist()
+    flagged = (category_scores[token, best_of] > probs[:, labels.index("O")]).tolist()
+    begins_of = (b_probs[token, best_of] > i_probs[token, best_of]).tolist()
+    best_list = best_of.tolist()
     spans: list[ModelSpan] = []
-    current: list[Any] | None = None  # [category, start, end, scores, last B?]
+    current: list[Any] | None = None  # [category, start, end, scores]
     for k, ((start, end), inside) in enumerate(zip(offsets, in_sentence)):
         if not inside or start == end:
             continue
-        scores = {c: float(probs[k, b].sum() + probs[k, i].sum()) for c, (b, i) in index.items()}
-        best = max(scores, key=lambda c: scores[c])
-        if scores[best] <= probs[k, o]:
+        if not flagged[k]:
             _close(current, spans)
             current = None
             continue
-        begins = float(probs[k, index[best][0]].sum()) > float(probs[k, index[best][1]].sum())
-        if current and current[0] == best and not (begins and start > current[2] + 1):
+        best, score = categories[best_list[k]], best_scores[k]
+        if current and current[0] == best and not (begins_of[k] and start > current[2] + 1):
             current[2] = end
-            current[3].append(scores[best])
+            current[3].append(score)
         else:
             _close(current, spans)
-            current = [best, start, end, [scores[best]]]
+            current = [best, start, end, [score]]
     _close(current, spans)
     out = []
     for span in spans:
