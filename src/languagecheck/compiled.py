@@ -7,6 +7,7 @@ run, so compilation happens once per pack content and is pickled to the user's c
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import os
 import pickle
@@ -16,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from ._version import __version__
+from .phrase_index import PhraseIndex
 
-_CACHE_FORMAT = 4
-_COMPILER_MODULES = ("compiled.py", "patterns.py", "lexicon.py")
+_CACHE_FORMAT = 5
+_COMPILER_MODULES = ("compiled.py", "patterns.py", "lexicon.py", "phrase_index.py")
 
 
 @dataclass
@@ -43,6 +45,7 @@ class CompiledLexicon:
     phrase_patterns: list[tuple[str, tuple[str, ...]]]  # (entry id, lemma sequence)
     token_patterns: list[tuple[str, list[dict[str, Any]]]]  # (entry id, spaCy Matcher pattern)
     lemmas: dict[str, str] = field(default_factory=dict)  # lower-cased form -> lemma, reduced
+    phrase_index: PhraseIndex | None = None  # phrase_patterns, ready to match (phrase_index.py)
 
     def lemma(self, lower: str) -> str:
         lower = normalise(lower)
@@ -146,6 +149,8 @@ def cached_build(kind: str, key: str, expected: type, build: Any) -> Any:
     """
     cached = cache_dir() / f"{kind}-{key}.pickle"
     if cached.exists():
+        enabled = gc.isenabled()
+        gc.disable()  # unpickling makes many small objects: collections would run over and over (5x slower)
         try:
             with cached.open("rb") as fh:
                 value = pickle.load(fh)
@@ -153,6 +158,9 @@ def cached_build(kind: str, key: str, expected: type, build: Any) -> Any:
                 return value
         except Exception:  # a stale or truncated cache file is simply rebuilt
             pass
+        finally:
+            if enabled:
+                gc.enable()
     value = build()
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
@@ -220,6 +228,7 @@ def compile_context(contexts: tuple[dict[str, Any], ...]) -> tuple[tuple[str, in
 def compile_packs(paths: list[Path], key: str | None = None) -> CompiledLexicon:
     from .lexicon import load_entries
     from .patterns import expand
+    from .phrase_index import build
 
     entries = load_entries(paths)
     full = full_lemma_table()
@@ -253,5 +262,5 @@ def compile_packs(paths: list[Path], key: str | None = None) -> CompiledLexicon:
     reduced = {form: lemma for form, lemma in full.items() if lemma in vocabulary or form in vocabulary}
     return CompiledLexicon(
         fingerprint=key or fingerprint(paths), entries=compiled, phrase_patterns=phrase_patterns,
-        token_patterns=token_patterns, lemmas=reduced,
+        token_patterns=token_patterns, lemmas=reduced, phrase_index=build(phrase_patterns),
     )

@@ -11,11 +11,11 @@ from bisect import bisect_left, bisect_right
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import Matcher
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span, SpanGroup
 
-from . import compiled
+from . import compiled, phrase_index
 from .config import QUOTE_POLICIES
 from .merge import priority, resolve_overlaps
 from .nlp import _SPAN_EXTENSION, register_extensions
@@ -153,27 +153,27 @@ class LexiconMatcher:
         self.quotes = lexicon.get("quotes", "info")
         if self.quotes not in QUOTE_POLICIES:
             raise ValueError(f"quotes policy must be one of {QUOTE_POLICIES}")
-        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        by_rule: dict[str, list[Doc]] = {}
-        for rule, lemmas in self.lexicon.phrase_patterns:
-            if rule not in self.disabled:
-                by_rule.setdefault(rule, []).append(Doc(nlp.vocab, words=list(lemmas), lemmas=list(lemmas)))
-        for rule, docs in by_rule.items():
-            self.phrase_matcher.add(rule, docs)
+        # phrases: the precompiled lemma-sequence index (what PhraseMatcher(attr="LEMMA") finds)
+        self.phrase_index = self.lexicon.phrase_index or phrase_index.build(self.lexicon.phrase_patterns)
+        # token patterns: one spaCy Matcher, run only on Docs holding one of the patterns' anchor words
         self.token_matcher = Matcher(nlp.vocab)
+        anchors: set[str] | None = set()
         for rule, tokens in self.lexicon.token_patterns:
             if rule not in self.disabled:
                 self.token_matcher.add(rule, [tokens])
+                words = _anchor_words(tokens)
+                anchors = None if words is None or anchors is None else anchors | words
+        self.anchors = frozenset(anchors) if anchors is not None else None  # None: always run
 
     def __call__(self, doc: Doc) -> Doc:
         view = WordView(doc, self.lexicon)
-        matches = list(self.phrase_matcher(view.doc))
-        if len(self.token_matcher):
-            matches += self.token_matcher(view.doc)
+        matches = self.phrase_index.matches(view.lemmas, self.disabled)
+        if len(self.token_matcher) and (self.anchors is None or view.has_any(self.anchors)):
+            strings = doc.vocab.strings
+            matches += [(strings[m], start, end) for m, start, end in self.token_matcher(view.doc)]
         quoted = quoted_ranges(doc.text) if matches else []
         candidates = []
-        for match_id, start, end in matches:
-            rule = doc.vocab.strings[match_id]
+        for rule, start, end in matches:
             span = view.span(start, end)
             if self._suppressed(rule, view, start, end):
                 continue
@@ -222,6 +222,35 @@ class LexiconMatcher:
         return any(matches(*condition) for condition in entry.exceptions)
 
 
+_ANCHOR_ATTRS = ("LOWER", "LEMMA", "ORTH", "TEXT")
+_COMMON = frozenset("a an and are as at be been being by do for from go had has have he her him his in is it "
+                    "of on or out she that the their them they this to was were will with".split())
+
+
+def _anchor_words(tokens: list[dict[str, Any]]) -> frozenset[str] | None:
+    """Words one of which every match of this token pattern contains (the rarest required token's
+    values), or None when no required token names its words."""
+    best: frozenset[str] | None = None
+    for spec in tokens:
+        if spec.get("OP", "1") not in ("1", "+", "{1}"):
+            continue
+        for attr in _ANCHOR_ATTRS:
+            value = spec.get(attr)
+            if isinstance(value, str):
+                words = frozenset([value])
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                words = frozenset(str(v) for v in value["IN"])
+            else:
+                continue
+            if best is None or _rarity(words) > _rarity(best):
+                best = words
+    return best
+
+
+def _rarity(words: frozenset[str]) -> tuple[bool, int]:
+    return (words.isdisjoint(_COMMON), -len(words))
+
+
 def _phrase_key(text: str) -> str:
     return " ".join(compiled.normalise(text).lower().split())
 
@@ -255,9 +284,23 @@ class WordView:
             words.append(word)
             lemmas.append(token.lemma_ or lexicon.lemma(token.lower_))
             self.source.append(token.i)
-        self.doc = Doc(doc.vocab, words=words, spaces=[True] * len(words), lemmas=lemmas)
+        self.words, self.lemmas = words, lemmas
+        self._doc: Doc | None = None
         self._regions: dict[tuple[int, int], tuple[str, str]] = {}
         self._found: dict[tuple[re.Pattern[str], int, int], bool] = {}  # a sentence is searched once per rule
+
+    @property
+    def doc(self) -> Doc:
+        """The words as a Doc of their own (for the token Matcher), made on first use."""
+        if self._doc is None:
+            self._doc = Doc(self.original.vocab, words=self.words, spaces=[True] * len(self.words),
+                            lemmas=self.lemmas)
+        return self._doc
+
+    def has_any(self, words: frozenset[str]) -> bool:
+        """Does any word (as written, lower-cased) or lemma of the view belong to `words`?"""
+        return not (words.isdisjoint(self.lemmas) and words.isdisjoint(w.lower() for w in self.words)
+                    and words.isdisjoint(self.words))
 
     def span(self, start: int, end: int) -> Span:
         """The original tokens under view tokens [start, end)."""
@@ -280,7 +323,7 @@ class WordView:
             region = self._regions.get((start, end))
             if region is None:
                 region = (compiled.normalise(self.text(start, end)),
-                          " ".join(t.lemma_ for t in self.doc[start:end]))
+                          " ".join(self.lemmas[start:end]))
                 self._regions[(start, end)] = region
             found = self._found[(pattern, start, end)] = bool(pattern.search(region[0]) or pattern.search(region[1]))
         return found
