@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from lexicon_examples import all_entries, unmark
 from languagecheck import phrase_index
 from languagecheck.components import WordView
+from lexicon_examples import all_entries, unmark
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus.jsonl"
 
