@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from .patterns import PRONOUN_SLOTS, PatternSyntaxError, parts
 
 __all__ = ["PatternSyntaxError", "ContextRules", "Match", "find_harm", "find_risk", "load"]
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 _COMPILER_MODULES = ("context_rules.py", "context_packs.py", "patterns.py")
 SLOTS: dict[str, str] = {
     "number": r"\d{1,3}(?:\.\d+)?",
@@ -38,6 +39,51 @@ _AFTER_BREAK = re.compile(_CLAUSE_BREAK.pattern + r"|[,.:()]", re.IGNORECASE)
 # whitespace between two words; optional next to punctuation ("risk: high", "score 14 - medium")
 _SEP = r"(?:\s+|(?<=[^\w\s])\s*|\s*(?=[^\w\s]))"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class Regex:
+    """A case-insensitive regex compiled on first use; it pickles as its source.
+
+    The packs hold hundreds of regexes and a note needs few of them (phrases are picked by trigger
+    words), so a check does not compile them all at start-up; unpickling a compiled pattern would.
+    """
+
+    __slots__ = ("pattern", "flags", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = re.IGNORECASE, check: bool = False):
+        self.pattern, self.flags = pattern, flags
+        self._compiled: re.Pattern[str] | None = re.compile(pattern, flags) if check else None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def search(self, string: str, *args: int) -> re.Match[str] | None:
+        return self.compiled.search(string, *args)
+
+    def match(self, string: str, *args: int) -> re.Match[str] | None:
+        return self.compiled.match(string, *args)
+
+    def finditer(self, string: str, *args: int) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(string, *args)
+
+    def __getstate__(self) -> tuple[str, int]:
+        return self.pattern, self.flags
+
+    def __setstate__(self, state: tuple[str, int]) -> None:
+        self.pattern, self.flags = state
+        self._compiled = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Regex) and (self.pattern, self.flags) == (other.pattern, other.flags)
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.flags))
+
+    def __repr__(self) -> str:
+        return f"Regex({self.pattern!r})"
 
 
 def _word_regex(word: str) -> str:
@@ -137,7 +183,7 @@ def phrase_regex(phrases: list[str], gap: int = 4) -> str:
 class Phrase:
     """One pattern of a family: its regex, and words of which one must be in the text for it to match."""
 
-    regex: re.Pattern[str]
+    regex: Regex
     triggers: frozenset[str] | None  # None: always try (slots, raw regexes)
     phrase: bool = True  # False for a raw regex pattern (`inside` exceptions do not look into it)
 
@@ -151,10 +197,10 @@ def compile_patterns(patterns: Any, gap: int = 4) -> tuple[Phrase, ...]:
         try:
             if isinstance(p, str):
                 body, triggers = _phrase_parts(p, gap)
-                out.append(Phrase(re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE), triggers))
+                out.append(Phrase(Regex(rf"(?<![\w-])(?:{body})(?![\w-])", check=True), triggers))
             else:
                 words = frozenset(w.lower() for w in p.get("words", ())) or None
-                out.append(Phrase(re.compile(p["regex"], re.IGNORECASE), words, phrase=False))
+                out.append(Phrase(Regex(p["regex"], check=True), words, phrase=False))
         except re.error as exc:
             raise PatternSyntaxError(f"bad regex: {exc}") from None
     return tuple(out)
@@ -164,7 +210,7 @@ def compile_patterns(patterns: Any, gap: int = 4) -> tuple[Phrase, ...]:
 class Context:
     where: str  # before | after | sentence
     window: int  # words, within the clause
-    regex: re.Pattern[str]
+    regex: Regex
     kind: str  # negation, hypothetical, other-person, further-harm, ... (for explanations and tests)
     inside: bool = False  # before: also the matched words up to the last (what a phrase's gap skipped over)
 
@@ -178,11 +224,11 @@ def compile_context(contexts: tuple[dict[str, Any], ...], gap: int = 4) -> tuple
             phrases = context.get(where)
             if phrases:
                 phrases = [phrases] if isinstance(phrases, str) else phrases
-                out.append(Context(where, window, re.compile(phrase_regex(phrases, gap), re.IGNORECASE), kind,
+                out.append(Context(where, window, Regex(phrase_regex(phrases, gap), check=True), kind,
                                    bool(context.get("inside")) and where == "before"))
         if context.get("regex"):
             try:
-                out.append(Context("sentence", window, re.compile(context["regex"], re.IGNORECASE), kind))
+                out.append(Context("sentence", window, Regex(context["regex"], check=True), kind))
             except re.error as exc:
                 raise PatternSyntaxError(f"bad regex: {exc}") from None
     return tuple(out)
@@ -217,8 +263,8 @@ class ContextRules:
     risk: tuple[RiskRule, ...]
     harm_exceptions: tuple[Context, ...]  # apply to every harm family
     risk_exceptions: tuple[Context, ...]  # apply to every risk family
-    judgement: re.Pattern[str] | None  # professional judgement wording next to a score
-    further_harm: re.Pattern[str] | None = None  # 'risk of further abuse': the harm is stated as such
+    judgement: Regex | None  # professional judgement wording next to a score
+    further_harm: Regex | None = None  # 'risk of further abuse': the harm is stated as such
     risk_words: frozenset[str] | None = None  # a text with none of these words has no risk wording
     _index: dict[str, Any] = field(default_factory=dict, repr=False)  # built on first use, per kind
 
@@ -377,8 +423,8 @@ def _all_triggers(phrases: tuple[Phrase, ...]) -> frozenset[str] | None:
     return frozenset().union(*(p.triggers for p in phrases if p.triggers))
 
 
-def _optional_regex(phrases: tuple[str, ...], gap: int) -> re.Pattern[str] | None:
-    return re.compile(phrase_regex(list(phrases), gap), re.IGNORECASE) if phrases else None
+def _optional_regex(phrases: tuple[str, ...], gap: int) -> Regex | None:
+    return Regex(phrase_regex(list(phrases), gap), check=True) if phrases else None
 
 
 def load(directory: str | Path | None = None) -> ContextRules:
