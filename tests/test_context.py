@@ -245,6 +245,26 @@ def test_evidence_facts_cite_line_and_excerpt(lexicon_scanner):
     assert f"at line 2: '{first['excerpt']}'" in facts["message"]
 
 
+def test_cited_harm_is_structured_and_kept_out_of_outputs_that_leave_the_screen(lexicon_scanner):
+    from languagecheck.formats import machine
+    from languagecheck.results import DocumentResult
+
+    text = HARM_NOTE + "\nSummary: YP is at risk of CSE and a plan is in place."
+    (f,) = rnh(lexicon_scanner.scan(text))
+    (cited,) = f.evidence
+    assert (cited.line, cited.document, cited.family) == (1, None, cited.family)
+    assert cited.family and "raped her" in cited.excerpt
+    assert type(f).from_dict(f.to_dict()) == f
+    assert "raped" not in f.redacted_message() and "Harm is recorded at line 1." in f.redacted_message()
+    assert "Harm is recorded" not in f.redacted_message(keep_place=False)
+    assert f.redacted_message(keep_place=False).startswith(f.message.split(" Harm is recorded")[0])
+    results = [DocumentResult(findings=[f], path="note.txt")]
+    github = machine.to_github(results)
+    sarif = machine.to_sarif(results, lexicon_scanner.rule_descriptions())
+    for body in (github, sarif):
+        assert "raped" not in body and "line 1" in body
+
+
 @pytest.mark.parametrize("sentence, start, end", [
     ("Short sentence about harm.", 6, 14),
     ("A " * 60 + "the man raped her " + "B " * 60, 120, 138),

@@ -19,4 +19,4 @@ def test_finding_is_frozen_and_round_trips():
         pass
     assert languagecheck.Finding.from_dict(f.to_dict()) == f
     assert list(f.to_dict()) == ["start", "end", "text", "line", "column", "category", "rule", "severity", "source",
-                                 "score", "message", "suggestions"]
+                                 "score", "message", "suggestions", "evidence"]

@@ -17,7 +17,7 @@ import pytest
 from batch_fixtures import batch_config, make_tree
 from languagecheck.batch import BatchOptions, run_batch
 from languagecheck.errors import StoreError
-from languagecheck.finding import Finding
+from languagecheck.finding import Evidence, Finding
 from languagecheck.formats.stored import write_export
 from languagecheck.readers import iter_inputs
 from languagecheck.store import Store, StoredDocument, database_url
@@ -205,3 +205,39 @@ def test_sqlite_and_postgresql_give_the_same_results(tmp_path, postgres_url):
     again, again_summary = _scan_and_export(postgres_url, tmp_path / "tree", config, resume=True)
     assert again == pg
     assert again_summary["scanned"] == 0 and again_summary["resumed"] == pg_summary["scanned"]
+
+
+def _cited_finding() -> Finding:
+    cited = Evidence(line=1, excerpt="he hit her", document="n0", family="physical-assault")
+    return Finding(start=20, end=34, text="at risk of CSE", line=2, column=5, category="risk-not-harm",
+                   rule="rnh-at-risk-of-cse", severity="warning", source="context", score=0.8,
+                   message=f"Risk wording about harm already recorded. {cited.cite()}", evidence=(cited,))
+
+
+def test_cited_evidence_round_trips_and_stays_out_of_the_rule_table(store):
+    run_id = _start(store)
+    doc = StoredDocument(seq=0, state="scanned", path="a.txt", content_hash="h", text="x",
+                         findings=[_finding(0, "bad"), _cited_finding()])
+    store.add_documents(run_id, [doc])
+    (back,) = store.iter_documents(run_id)
+    assert back.findings == doc.findings and back.findings[0].evidence == ()
+    assert store.rules(run_id)["rnh-at-risk-of-cse"]["message"] == "Risk wording about harm already recorded."
+
+
+def test_a_store_from_before_evidence_is_upgraded_when_opened(tmp_path):
+    import sqlalchemy as sa
+
+    path = tmp_path / "old.sqlite"
+    with Store(path) as made:
+        run_id = _start(made)
+        made.add_documents(run_id, _docs()[:1])
+    engine = sa.create_engine(database_url(path))
+    with engine.begin() as conn:  # what schema 1 looked like: no evidence column
+        conn.execute(sa.text("ALTER TABLE findings DROP COLUMN evidence"))
+    engine.dispose()
+    with Store(path) as reopened:
+        (old,) = reopened.iter_documents(run_id)
+        assert [f.evidence for f in old.findings] == [(), ()]
+        new_run = _start(reopened)
+        reopened.add_documents(new_run, [StoredDocument(seq=0, state="scanned", findings=[_cited_finding()])])
+        assert next(iter(reopened.iter_documents(new_run))).findings == [_cited_finding()]

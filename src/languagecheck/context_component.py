@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 
 from . import context_rules
 from .components import QUOTE_POLICIES, SPANS_KEY
-from .finding import line_and_column
+from .finding import Evidence, line_and_column
 from .merge import priority, resolve_overlaps
 from .nlp import _SPAN_EXTENSION, register_extensions
 from .quotes import is_quoted, quoted_ranges
@@ -161,7 +161,7 @@ class ContextStage:
                 cited = _cite(evidence, r["start"])
                 facts = {"rule": rule.id, "severity": self.severity.get(rule.id, rule.severity),
                          "source": SOURCE, "score": round(rule.score * cited[0]["score"], 3),
-                         "message": f"{rule.message} {_where(cited[0])}",
+                         "message": f"{rule.message} {_evidence(cited[0]).cite()}",
                          "suggestions": list(rule.suggestions),
                          "evidence": [{k: e[k] for k in ("line", "excerpt", "document", "family")} for e in cited],
                          "quoted": False}
@@ -219,7 +219,5 @@ def _cite(evidence: list[dict[str, Any]], position: int) -> list[dict[str, Any]]
     return out[:MAX_EVIDENCE]
 
 
-def _where(e: dict[str, Any]) -> str:
-    place = f"in note {e['document']}, line {e['line']}" if e["document"] is not None else f"at line {e['line']}"
-    end = "" if e["excerpt"][-1:] in ".!?" else "."
-    return f"Harm is recorded {place}: '{e['excerpt']}'{end}"
+def _evidence(e: dict[str, Any]) -> Evidence:
+    return Evidence(line=e["line"], excerpt=e["excerpt"], document=e["document"], family=e["family"])

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .config import Config
-from .finding import Finding
+from .finding import Finding, evidences_from
 
 log = logging.getLogger("languagecheck")
 
@@ -179,5 +179,6 @@ def findings_from_doc(doc: Any, lexicon: Any) -> list[Finding]:
             start=span.start_char, end=span.end_char, text=span.text, line=line, column=column,
             category=span.label_, rule=facts["rule"], severity=facts["severity"], source=facts["source"],
             score=float(facts["score"]), message=message, suggestions=suggestions,
+            evidence=evidences_from(facts.get("evidence")),
         ))
     return findings

@@ -11,17 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from .errors import StoreError
-from .finding import SEVERITIES, Finding
+from .finding import SEVERITIES, Finding, evidences_from
 from .results import DocumentResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: findings.evidence
 _PAGE = 500
 
 metadata = sa.MetaData()
@@ -68,6 +68,7 @@ findings = sa.Table(
         ("column", sa.Integer), ("category", sa.String(64)), ("rule", sa.String(128)),
         ("severity", sa.String(10)), ("source", sa.String(10)), ("score", sa.Float), ("message", sa.Text),
         ("suggestions", sa.JSON))),
+    sa.Column("evidence", sa.JSON),  # what a context finding cites (schema 2; NULL in older stores)
     sa.ForeignKeyConstraint(["run_id", "seq"], ["documents.run_id", "documents.seq"], ondelete="CASCADE"),
 )
 
@@ -158,6 +159,7 @@ class Store:
         try:
             if create:
                 metadata.create_all(self.engine)
+                _add_missing_columns(self.engine)
             elif not sa.inspect(self.engine).has_table("runs"):
                 raise StoreError(f"{shown}: not a languagecheck results store (no 'runs' table)")
         except sa.exc.SQLAlchemyError as exc:
@@ -194,6 +196,7 @@ class Store:
             for n, f in enumerate(d.findings):
                 row = {k: getattr(f, k) for k in _FINDING_FIELDS}  # not asdict(): it deep-copies, slowly
                 row["suggestions"] = list(f.suggestions)
+                row["evidence"] = [asdict(e) for e in f.evidence] or None
                 finding_rows.append({"run_id": run_id, "seq": d.seq, "n": n, **row})
         if not doc_rows:
             return
@@ -304,12 +307,21 @@ class Store:
             return compute(c)
 
     def rules(self, run_id: int) -> dict[str, dict[str, str]]:
-        """rule id -> {category, message} for the rules that fired in a run (e.g. the SARIF rule table)."""
+        """rule id -> {category, message} for the rules that fired in a run (e.g. the SARIF rule table).
+        A context rule's message is one finding's with its harm citations removed: they quote a note."""
         query = (sa.select(findings.c.rule, findings.c.category, sa.func.min(findings.c.message))
                  .where(findings.c.run_id == run_id).group_by(findings.c.rule, findings.c.category))
         with self.engine.connect() as conn:
-            return {rule: {"category": category, "message": message}
-                    for rule, category, message in conn.execute(query)}
+            table = {rule: {"category": category, "message": message}
+                     for rule, category, message in conn.execute(query)}
+            cited = sa.select(findings.c.rule).where(findings.c.run_id == run_id,
+                                                     findings.c.evidence.is_not(None)).distinct()
+            for (rule,) in conn.execute(cited).all():
+                one = self._findings(conn, sa.and_(findings.c.run_id == run_id, findings.c.rule == rule,
+                                                   findings.c.evidence.is_not(None)), limit=1)
+                finding = next(iter(one.values()))[0]
+                table[rule]["message"] = finding.redacted_message(keep_place=False)
+            return table
 
     def meta_keys(self, run_id: int) -> list[str]:
         """Every metadata key used in a run, in order of first appearance (CSV export columns)."""
@@ -319,15 +331,30 @@ class Store:
         return list(keys)
 
     @staticmethod
-    def _findings(conn: Any, condition: Any) -> dict[tuple[int, int], list[Finding]]:
+    def _findings(conn: Any, condition: Any, limit: int | None = None) -> dict[tuple[int, int], list[Finding]]:
         by_key: dict[tuple[int, int], list[Finding]] = {}
         query = sa.select(findings).where(condition).order_by(findings.c.run_id, findings.c.seq, findings.c.n)
+        if limit is not None:
+            query = query.limit(limit)
         for row in conn.execute(query):
             m = row._mapping
             data = {k: m[k] for k in _FINDING_FIELDS}
             data["suggestions"] = tuple(data["suggestions"] or ())
+            data["evidence"] = evidences_from(data["evidence"])
             by_key.setdefault((m["run_id"], m["seq"]), []).append(Finding(**data))
         return by_key
+
+
+def _add_missing_columns(engine: sa.Engine) -> None:
+    """Bring a store made by an older version up to this schema: columns added since are nullable."""
+    inspector = sa.inspect(engine)
+    for table in metadata.sorted_tables:
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present:
+                kind = column.type.compile(dialect=engine.dialect)
+                with engine.begin() as conn:
+                    conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
 
 
 def _now() -> dt.datetime:

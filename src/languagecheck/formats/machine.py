@@ -60,7 +60,7 @@ def sarif_results_of(r: DocumentResult, index: dict[str, int]) -> list[dict[str,
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
             "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f.message},
+            "message": {"text": f.redacted_message()},
             "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
             "properties": {"category": f.category, "source": f.source, "score": f.score},
         }
@@ -109,7 +109,7 @@ def to_github(results: list[DocumentResult]) -> str:
             props = (f"file={_escape_property(r.path or r.name)},line={f.line},col={f.column},"
                      f"endColumn={f.column + len(f.text)},title={_escape_property(f.category + '/' + f.rule)}")
             hint = f" Suggestion: {f.suggestions[0]}" if f.suggestions else ""
-            lines.append(f"::{level[f.severity]} {props}::{_escape_data(f.message + hint)}")
+            lines.append(f"::{level[f.severity]} {props}::{_escape_data(f.redacted_message() + hint)}")
         if r.state == "failed":
             lines.append(f"::error title=languagecheck::{_escape_data(r.error or 'failed')}")
     return "\n".join(lines) + ("\n" if lines else "")
