@@ -91,7 +91,7 @@ def test_onnx_model_matches_the_torch_model(tiny_model):
     tok = AutoTokenizer.from_pretrained(model_dir / "staging")
     with torch.inference_mode():
         expected = torch.softmax(torch_model(**tok(text, ".", return_tensors="pt")).logits, -1)[0].numpy()
-    got, _, _ = OnnxClassifier(model_dir).run([(text, ".")])[0]
+    got, _ = OnnxClassifier(model_dir).run([(text, ".")])[0]
     assert got.shape == expected.shape
     assert np.abs(got - expected).max() < 0.05
 
@@ -163,3 +163,36 @@ def test_model_loads_with_the_network_blocked(tiny_model, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setattr(socket.socket, "connect", refuse)
     assert OnnxClassifier(tiny_model[0]).predict([("She went with them.", "", "")]) is not None
+
+
+# --- explanations of model-only findings ----------------------------------------------------------------
+
+def test_word_stems_ignore_function_words_and_inflection():
+    from languagecheck.classifier_component import overlap, word_stems
+
+    assert word_stems("She was putting herself at risk") == {"putti", "risk"}
+    assert word_stems("groomed") == word_stems("grooming") == {"groom"}
+    assert overlap(word_stems("keeps going back"), word_stems("keeps going back to them")) == 1.0
+    assert overlap(frozenset(), frozenset()) == 0.0
+
+
+@pytest.mark.parametrize("text, category, expected", [
+    ("keeps putting herself at risk", "choice-agency", "put-self-at-risk"),  # close to a flag example
+    ("kept going back to the flat of her own accord", "choice-agency", None),  # a paraphrase: category
+    ("putting herself at risk", "minimising", None),  # close words, other category
+])
+def test_model_findings_borrow_an_entry_only_when_its_words_are_close(lexicon_scanner, text, category, expected):
+    from languagecheck.classifier_component import closest_entry, example_stems
+
+    lexicon = lexicon_scanner.lexicon
+    entry = closest_entry(lexicon, example_stems(lexicon), text, category)
+    assert (entry.id if entry else None) == expected
+
+
+def test_category_explanation_names_the_reason_and_alternatives():
+    from languagecheck.categories import CATEGORIES
+    from languagecheck.classifier_component import category_explanation
+
+    for cid, c in CATEGORIES.items():
+        message = category_explanation(cid)
+        assert c.why in message and f"'{c.alternatives[0]}'" in message and c.title.lower() in message

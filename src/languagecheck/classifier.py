@@ -28,7 +28,6 @@ class ModelSpan:
     end: int
     category: str
     score: float
-    embedding: Any = None
 
 
 def sha256_of(path: Path) -> str:
@@ -138,8 +137,8 @@ class OnnxClassifier:
         self.session = ort.InferenceSession(str(weights or model_dir / MODEL_FILE), options, providers=providers)
         self.input_names = {i.name for i in self.session.get_inputs()}
 
-    def run(self, pairs: list[tuple[str, str]], batch_size: int = 32) -> list[tuple[np.ndarray, Any, np.ndarray]]:
-        """(token probabilities, encoding, token hidden states) per pair, in input order."""
+    def run(self, pairs: list[tuple[str, str]], batch_size: int = 32) -> list[tuple[np.ndarray, Any]]:
+        """(token probabilities, encoding) per pair, in input order."""
         encodings = self.tokenizer.encode_batch(pairs)
         order = sorted(range(len(pairs)), key=lambda i: len(encodings[i].ids))
         results: list[Any] = [None] * len(pairs)
@@ -154,43 +153,24 @@ class OnnxClassifier:
                 feed["input_ids"][row, :n] = e.ids
                 feed["attention_mask"][row, :n] = e.attention_mask
                 feed["token_type_ids"][row, :n] = e.type_ids
-            logits, hidden = self.session.run(["logits", "hidden"],
-                                              {k: v for k, v in feed.items() if k in self.input_names})
+            (logits,) = self.session.run(["logits"], {k: v for k, v in feed.items() if k in self.input_names})
             logits = logits - logits.max(axis=-1, keepdims=True)
             probs = np.exp(logits)
             probs /= probs.sum(axis=-1, keepdims=True)
             for row, i in enumerate(batch):
                 n = len(encodings[i].ids)
-                results[i] = (probs[row, :n], encodings[i], hidden[row, :n])
+                results[i] = (probs[row, :n], encodings[i])
         return results
 
     def predict(self, sentences: list[tuple[str, str, str]], batch_size: int = 32,
                 thresholds: dict[str, float] | None = None) -> list[list[ModelSpan]]:
-        """Spans per (sentence, previous, next) triple; each span carries its mean-pooled embedding."""
+        """Spans per (sentence, previous, next) triple."""
         from .model_inputs import context_of
 
         pairs = [(s, context_of(p, n)) for s, p, n in sentences]
         out = []
-        for (text, _, _), (probs, enc, hidden) in zip(sentences, self.run(pairs, batch_size)):
+        for (text, _, _), (probs, enc) in zip(sentences, self.run(pairs, batch_size)):
             in_sentence = [seq == 0 for seq in enc.sequence_ids]
-            spans = decode_spans(probs, enc.offsets, in_sentence, text, self.labels,
-                                 self.thresholds if thresholds is None else thresholds)
-            for span in spans:
-                span.embedding = span_embedding(hidden, enc.offsets, in_sentence, span.start, span.end)
-            out.append(spans)
+            out.append(decode_spans(probs, enc.offsets, in_sentence, text, self.labels,
+                                    self.thresholds if thresholds is None else thresholds))
         return out
-
-    def embed_spans(self, examples: list[tuple[str, int, int]]) -> np.ndarray:
-        """Mean-pooled, normalised embeddings of (sentence, start, end) spans, e.g. lexicon examples."""
-        rows = []
-        for (_, start, end), (_, enc, hidden) in zip(examples, self.run([(t, ".") for t, _, _ in examples])):
-            in_sentence = [seq == 0 for seq in enc.sequence_ids]
-            rows.append(span_embedding(hidden, enc.offsets, in_sentence, start, end))
-        return np.vstack(rows) if rows else np.zeros((0, 1))
-
-
-def span_embedding(hidden: np.ndarray, offsets: list[tuple[int, int]], in_sentence: list[bool],
-                   start: int, end: int) -> np.ndarray:
-    picks = [k for k, ((s, e), inside) in enumerate(zip(offsets, in_sentence)) if inside and s < end and e > start]
-    vector = hidden[picks].mean(axis=0) if picks else hidden.mean(axis=0)
-    return vector / (np.linalg.norm(vector) or 1.0)

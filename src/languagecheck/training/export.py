@@ -16,25 +16,23 @@ def export_onnx(staging: Path, out: Path, quantize: bool = True) -> dict[str, An
     import torch
     from transformers import AutoModelForTokenClassification
 
-    class _WithHidden(torch.nn.Module):
-        """Also output the last hidden state: the run time embeds spans with it to pick explanations."""
+    class _Logits(torch.nn.Module):
+        """The token logits as the one output (a transformers model returns a ModelOutput)."""
 
         def __init__(self, inner: Any):
             super().__init__()
             self.inner = inner
 
         def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids,
-                             output_hidden_states=True)
-            return out.logits, out.hidden_states[-1]
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).logits
 
-    model = _WithHidden(AutoModelForTokenClassification.from_pretrained(staging).eval())
+    model = _Logits(AutoModelForTokenClassification.from_pretrained(staging).eval())
     out.mkdir(parents=True, exist_ok=True)
     fp32 = staging / "model.fp32.onnx"
     dummy = {k: torch.ones(2, 16, dtype=torch.long) for k in ("input_ids", "attention_mask", "token_type_ids")}
-    dynamic = {k: {0: "batch", 1: "tokens"} for k in (*dummy, "logits", "hidden")}
+    dynamic = {k: {0: "batch", 1: "tokens"} for k in (*dummy, "logits")}
     torch.onnx.export(model, (dummy["input_ids"], dummy["attention_mask"], dummy["token_type_ids"]), str(fp32),
-                      input_names=list(dummy), output_names=["logits", "hidden"], dynamic_axes=dynamic,
+                      input_names=list(dummy), output_names=["logits"], dynamic_axes=dynamic,
                       opset_version=17, dynamo=False)
     target = out / MODEL_FILE
     if quantize:
