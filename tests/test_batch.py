@@ -79,9 +79,9 @@ def _record_scans(monkeypatch) -> list[str]:
     scanned: list[str] = []
     original = batch.scan_texts
 
-    def recording(scanner, texts):
+    def recording(scanner, texts, cases=None):
         scanned.extend(texts)
-        return original(scanner, texts)
+        return original(scanner, texts, cases)
 
     monkeypatch.setattr(batch, "scan_texts", recording)
     return scanned
@@ -153,6 +153,11 @@ class FakeScanner:
         return [Finding(start=0, end=4, text=text[:4], line=1, column=1, category="choice-agency", rule="fake",
                         severity="warning", source="lexicon", score=1.0, message="m")]
 
+    def scan_grouped(self, documents, key):
+        from languagecheck.results import DocumentResult
+
+        return [DocumentResult(findings=self.scan(d.text), id=d.id) for d in documents]
+
     def iter_scan(self, texts, batch_size=64):
         for text in texts:
             yield self.scan(text)
@@ -174,6 +179,20 @@ def test_a_document_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
     assert [d.state for d in docs] == ["scanned"] * 5 + ["failed"] + ["scanned"] * 6
     assert docs[5].code == "E117" and SECRET not in docs[5].reason
     assert all(len(d.findings) == 1 for d in docs if d.state == "scanned")
+
+
+def test_a_note_that_kills_its_worker_fails_its_case_only(tmp_path, monkeypatch):
+    from languagecheck.cases import Grouping
+
+    monkeypatch.setattr(batch, "build_scanner", lambda config, options: FakeScanner())
+    docs = [Document(text=f"{SECRET} note {i}", id=f"n{i}", meta={"case": str(i // 3)}) for i in range(9)]
+    docs[4] = Document(text=f"{SECRET} CRASH", id="n4", meta={"case": "1"})
+    options = BatchOptions(jobs=2, use_model=False, chunk_documents=6, grouping=Grouping("case"))
+    with Store(tmp_path / "r.sqlite") as store:
+        result = run_batch(docs, store, Config(), options)
+        stored = list(store.iter_documents(result.run_id))
+    assert [d.state for d in stored] == ["scanned"] * 3 + ["failed"] * 3 + ["scanned"] * 3
+    assert all(d.code == "E117" and SECRET not in d.reason for d in stored[3:6])
 
 
 def test_a_scanner_exception_fails_only_that_document(tmp_path, monkeypatch):

@@ -6,10 +6,17 @@ here) and returns only findings. At most a few chunks are in flight, so memory s
 large the corpus. Completed chunks are committed to the store every second or two: Ctrl-C stops
 cleanly and keeps what was done. A worker that dies (crash, out of memory) is replaced; the documents it held are
 retried one at a time so that only the document that kills a worker fails.
+
+With a Grouping (--group-by), inputs are first spilled to disk by case (cases.py) and chunks hold
+whole cases, so the context stage reads a case's notes together: harm recorded in an earlier note
+makes risk-only wording in a later one a finding. A grouped note's stored hash covers its text and
+everything read before it in its case, so --resume reuses it only when it and all earlier notes of
+its case are unchanged.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -26,6 +33,7 @@ from typing import Any
 
 from . import errors
 from ._version import __version__
+from .cases import CaseSpill, Grouping, case_of
 from .config import Config
 from .documents import Document
 from .errors import LanguagecheckError
@@ -50,6 +58,7 @@ class BatchOptions:
     store_text: bool = True  # keep note text in the store (the HTML report shows it)
     chunk_documents: int = CHUNK_DOCUMENTS
     chunk_chars: int = CHUNK_CHARS
+    grouping: Grouping | None = None  # read the notes of a case as one record
 
 
 @dataclass
@@ -106,17 +115,24 @@ def _rules_version(scanner: Any) -> str:
     return joined if len(joined) <= 80 else hashlib.sha256(joined.encode()).hexdigest()[:40]
 
 
-def scan_key(config: Config, lexicon_version: str, model_version: str) -> str:
-    """What must match for a stored result to be reused: tool, lexicon, model and rule settings."""
+def scan_key(config: Config, lexicon_version: str, model_version: str, grouping: Grouping | None = None) -> str:
+    """What must match for a stored result to be reused: tool, lexicon, model, rule and case settings."""
     settings = config.lexicon_config()
     settings.pop("packs", None)
     settings.pop("extra_packs", None)  # their content is in the lexicon fingerprint
-    blob = json.dumps([__version__, lexicon_version, model_version, settings], sort_keys=True, default=list)
+    cases = grouping.settings() if grouping else None
+    blob = json.dumps([__version__, lexicon_version, model_version, settings, *([cases] if cases else [])],
+                      sort_keys=True, default=list)
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
-def scan_texts(scanner: Any, texts: list[str]) -> list[tuple[list[Finding], str | None]]:
-    """(findings, error) per text; an unexpected exception fails only the document that raised it."""
+Cases = list[tuple[str, Any]]  # per text: (note name for citations, case id or None), cases adjacent
+
+
+def scan_texts(scanner: Any, texts: list[str], cases: Cases | None = None) -> list[tuple[list[Finding], str | None]]:
+    """(findings, error) per text; an unexpected exception fails only the document (or case) that raised it."""
+    if cases is not None:
+        return _scan_cases(scanner, texts, cases)
     try:
         return [(found, None) for found in scanner.iter_scan(texts)]
     except Exception:
@@ -128,6 +144,35 @@ def scan_texts(scanner: Any, texts: list[str]) -> list[tuple[list[Finding], str 
         except Exception as exc:  # the class name only: exception messages may quote the text
             out.append(([], exc.__class__.__name__))
     return out
+
+
+def _scan_cases(scanner: Any, texts: list[str], cases: Cases) -> list[tuple[list[Finding], str | None]]:
+    def scan(positions: list[int]) -> list[tuple[list[Finding], str | None]]:
+        docs = [Document(text=texts[k], id=cases[k][0], meta={"case": cases[k][1]}) for k in positions]
+        return [(r.findings, None) for r in scanner.scan_grouped(docs, "case")]
+
+    try:
+        return scan(list(range(len(texts))))
+    except Exception:
+        pass
+    out: list[tuple[list[Finding], str | None]] = []
+    for unit in case_units(cases):
+        try:
+            out += scan(unit)
+        except Exception as exc:  # the class name only: exception messages may quote the text
+            out += [([], exc.__class__.__name__)] * len(unit)
+    return out
+
+
+def case_units(cases: Cases) -> list[list[int]]:
+    """Positions of each case's run of texts (a text with no case is a unit of its own)."""
+    units: list[list[int]] = []
+    for k, (_, case) in enumerate(cases):
+        if units and case is not None and cases[k - 1][1] == case:
+            units[-1].append(k)
+        else:
+            units.append([k])
+    return units
 
 
 # --- engines: where scanning happens --------------------------------------------------------------
@@ -147,9 +192,9 @@ class _InProcess:
     def versions(self) -> tuple[str, str, str]:
         return pipeline_versions(self.scanner)
 
-    def submit(self, texts: list[str]) -> Future[Any]:
+    def submit(self, texts: list[str], cases: Cases | None = None) -> Future[Any]:
         future: Future[Any] = Future()
-        future.set_result(scan_texts(self.scanner, texts))
+        future.set_result(scan_texts(self.scanner, texts, cases))
         return future
 
     def restart(self) -> None:
@@ -179,8 +224,8 @@ def _worker_versions() -> tuple[str, Any]:
     return "ok", pipeline_versions(_WORKER["scanner"])
 
 
-def _worker_scan(texts: list[str]) -> list[tuple[list[Finding], str | None]]:
-    return scan_texts(_WORKER["scanner"], texts)
+def _worker_scan(texts: list[str], cases: Cases | None = None) -> list[tuple[list[Finding], str | None]]:
+    return scan_texts(_WORKER["scanner"], texts, cases)
 
 
 class _Pool:
@@ -202,8 +247,8 @@ class _Pool:
             raise _Relayed(*value)
         return tuple(value)  # type: ignore[return-value]
 
-    def submit(self, texts: list[str]) -> Future[Any]:
-        return self.executor.submit(_worker_scan, texts)
+    def submit(self, texts: list[str], cases: Cases | None = None) -> Future[Any]:
+        return self.executor.submit(_worker_scan, texts, cases)
 
     def restart(self) -> None:
         self.close(kill=True)
@@ -220,20 +265,22 @@ class _Pool:
 
 @dataclass
 class _Chunk:
-    first_seq: int
+    seqs: list[int]  # input position of each item
     items: list[Item]
+    cases: Cases | None = None  # per item, when notes are grouped by case
     stored: list[StoredDocument | None] = field(default_factory=list)  # None: waiting for the scan
     to_scan: list[int] = field(default_factory=list)  # positions in items
     hashes: list[str | None] = field(default_factory=list)
     future: Future[Any] | None = None
 
 
-def _chunks(items: Iterable[Item], options: BatchOptions) -> Iterator[list[Item]]:
-    chunk: list[Item] = []
+def _chunks(units: Iterable[list[tuple[int, Item]]], options: BatchOptions) -> Iterator[list[tuple[int, Item]]]:
+    """(seq, item) lists of about the chunk size; a unit (one note, or a whole case) is never split."""
+    chunk: list[tuple[int, Item]] = []
     chars = 0
-    for item in items:
-        chunk.append(item)
-        chars += len(item.text) if isinstance(item, Document) else 0
+    for unit in units:
+        chunk += unit
+        chars += sum(len(item.text) for _, item in unit if isinstance(item, Document))
         if len(chunk) >= options.chunk_documents or chars >= options.chunk_chars:
             yield chunk
             chunk, chars = [], 0
@@ -257,12 +304,17 @@ class _Batch:
             self.pending = []
         self.flushed_at = time.monotonic()
 
-    def prepare(self, first_seq: int, items: list[Item]) -> _Chunk:
-        chunk = _Chunk(first_seq=first_seq, items=items)
+    def prepare(self, members: list[tuple[int, Item]]) -> _Chunk:
+        items = [item for _, item in members]
+        grouping = self.options.grouping
+        chunk = _Chunk(seqs=[seq for seq, _ in members], items=items)
         hashes = chunk.hashes = [content_hash(i.text) if isinstance(i, Document) else None for i in items]
+        if grouping is not None:
+            chunk.cases = [(i.id or i.path or f"#{seq + 1}", case_of(i, grouping)) for seq, i in members]
+            chunk.hashes = hashes = _case_hashes(hashes, chunk.cases)
         reusable = self.store.reusable(self.key, [h for h in hashes if h]) if self.options.resume else {}
         for k, (item, digest) in enumerate(zip(items, hashes, strict=True)):
-            seq = first_seq + k
+            seq = chunk.seqs[k]
             if isinstance(item, Unscanned):
                 chunk.stored.append(StoredDocument(seq=seq, state=item.state, id=item.id, path=item.path,
                                                    meta=item.meta, reason=item.reason, code=item.code))
@@ -278,7 +330,9 @@ class _Batch:
                 chunk.to_scan.append(k)
         if chunk.to_scan:
             try:
-                chunk.future = self.engine.submit([items[k].text for k in chunk.to_scan])  # type: ignore[union-attr]
+                texts = [items[k].text for k in chunk.to_scan]  # type: ignore[union-attr]
+                cases = [chunk.cases[k] for k in chunk.to_scan] if chunk.cases is not None else None
+                chunk.future = self.engine.submit(texts, cases)
             except BrokenProcessPool as exc:  # a worker died since the last chunk: rescued in complete()
                 chunk.future = Future()
                 chunk.future.set_exception(exc)
@@ -294,7 +348,7 @@ class _Batch:
         for k, (found, error) in zip(chunk.to_scan, results, strict=True):
             doc = chunk.items[k]
             assert isinstance(doc, Document)
-            stored = StoredDocument(seq=chunk.first_seq + k, state="scanned", id=doc.id, path=doc.path,
+            stored = StoredDocument(seq=chunk.seqs[k], state="scanned", id=doc.id, path=doc.path,
                                     content_hash=chunk.hashes[k], meta=doc.meta, findings=found,
                                     text=doc.text if self.options.store_text else None)
             if error is not None:
@@ -316,19 +370,36 @@ class _Batch:
             self.on_progress(len(final), self.counts)
 
     def _rescue(self, chunk: _Chunk) -> list[tuple[list[Finding], str | None]]:
-        """The pool broke while this chunk was in it: retry its documents one by one in a fresh pool."""
+        """The pool broke while this chunk was in it: retry its documents (or cases) one by one in a fresh pool."""
+        cases = [chunk.cases[k] for k in chunk.to_scan] if chunk.cases is not None else None
+        units = case_units(cases) if cases is not None else [[n] for n in range(len(chunk.to_scan))]
         results: list[tuple[list[Finding], str | None]] = []
-        for k in chunk.to_scan:
-            text = chunk.items[k].text  # type: ignore[union-attr]
+        for unit in units:
+            texts = [chunk.items[chunk.to_scan[n]].text for n in unit]  # type: ignore[union-attr]
             for attempt in range(2):
                 try:
-                    results.append(self.engine.submit([text]).result()[0])
+                    results += self.engine.submit(texts, [cases[n] for n in unit] if cases else None).result()
                     break
                 except BrokenProcessPool:
                     self.engine.restart()
                     if attempt:
-                        results.append(([], "WorkerDied"))
+                        results += [([], "WorkerDied")] * len(unit)
         return results
+
+
+def _case_hashes(hashes: list[str | None], cases: Cases) -> list[str | None]:
+    """Each grouped note's hash, chained through the notes read before it in its case (their text and
+    name, which its citations use): equal hashes mean equal findings."""
+    out = list(hashes)
+    for unit in case_units(cases):
+        previous: tuple[str, str] | None = None
+        for k in unit:
+            if hashes[k] is None:
+                continue
+            if previous is not None:
+                out[k] = content_hash(json.dumps([previous, hashes[k]]))
+            previous = (out[k], cases[k][0])  # type: ignore[assignment]
+    return out
 
 
 def run_batch(items: Iterable[Item], store: Store, config: Config | None = None,
@@ -343,21 +414,27 @@ def run_batch(items: Iterable[Item], store: Store, config: Config | None = None,
     started = time.perf_counter()
     engine: Any = _InProcess(config, options) if jobs == 1 else _Pool(config, options, jobs)
     status = "failed"
+    stack = contextlib.ExitStack()  # the case spill, when notes are grouped
     try:
         lexicon_version, model_version, model_status = engine.versions()
-        key = scan_key(config, lexicon_version, model_version)
+        key = scan_key(config, lexicon_version, model_version, options.grouping)
+        if options.grouping is not None:
+            spill = stack.enter_context(CaseSpill(items, options.grouping))
+            spill.check()  # before the run starts: a wrong column leaves no empty run behind
+            units: Iterable[list[tuple[int, Item]]] = spill.cases()
+        else:
+            units = ([(seq, item)] for seq, item in enumerate(items))
         run_config = {"config": dataclasses.asdict(config), "jobs": jobs, "use_model": options.use_model,
-                      "resume": options.resume, "store_text": options.store_text, **(settings or {})}
+                      "resume": options.resume, "store_text": options.store_text,
+                      **(options.grouping.settings() if options.grouping else {}), **(settings or {})}
         run_id = store.start_run(tool_version=__version__, lexicon_version=lexicon_version,
                                  model_version=model_version, scan_key=key, config=run_config,
                                  inputs=[str(i) for i in inputs])
         batch = _Batch(store, engine, run_id, key, options, on_progress, on_document)
         in_flight: deque[_Chunk] = deque()
         try:
-            seq = 0
-            for chunk_items in _chunks(items, options):
-                in_flight.append(batch.prepare(seq, chunk_items))
-                seq += len(chunk_items)
+            for members in _chunks(units, options):
+                in_flight.append(batch.prepare(members))
                 while len(in_flight) > 2 * jobs:
                     batch.complete(in_flight.popleft())
             while in_flight:
@@ -374,6 +451,7 @@ def run_batch(items: Iterable[Item], store: Store, config: Config | None = None,
         store.finish_run(run_id, status)
     finally:
         engine.close(kill=status != "finished")
+        stack.close()
     return BatchResult(run_id=run_id, status=status, summary=store.summary(run_id),
                        elapsed_s=time.perf_counter() - started, jobs=jobs, lexicon_version=lexicon_version,
                        model_version=model_version, model_status=model_status)

@@ -214,13 +214,13 @@ def _normalise(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
 
 
-def _show_columns(columns: list[str]) -> str:
+def show_columns(columns: list[str]) -> str:
     """Column names for error messages; a long 'name' is probably a note in a header-less file."""
     shown = [c if len(c) <= 40 else f"<column {i + 1}: not a header name>" for i, c in enumerate(columns)]
     return ", ".join(shown) or "none"
 
 
-def _find_column(columns: list[str], wanted: str) -> str | None:
+def find_column(columns: list[str], wanted: str) -> str | None:
     if wanted in columns:
         return wanted
     matches = [c for c in columns if _normalise(c) == _normalise(wanted)]
@@ -236,10 +236,10 @@ class _Layout:
 
 def _layout(name: str, columns: list[str], sample: list[dict[str, Any]], options: ReadOptions) -> _Layout:
     def require(wanted: str, what: str) -> str:
-        found = _find_column(columns, wanted)
+        found = find_column(columns, wanted)
         if found is None:
             raise errors.input_error(name, errors.NO_COLUMN, what=what, column=wanted,
-                                     columns=_show_columns(columns))
+                                     columns=show_columns(columns))
         return found
 
     text = require(options.text_column, "text") if options.text_column else _guess_text(name, columns, sample)
@@ -265,7 +265,7 @@ def _guess_text(name: str, columns: list[str], sample: list[dict[str, Any]]) -> 
     longest = lengths[0][0] if lengths else 0.0
     if longest >= _MIN_TEXT_CHARS and (len(lengths) == 1 or longest >= 2 * lengths[1][0]):
         return lengths[0][1]
-    raise errors.input_error(name, errors.UNCLEAR_TEXT_COLUMN, columns=_show_columns(columns))
+    raise errors.input_error(name, errors.UNCLEAR_TEXT_COLUMN, columns=show_columns(columns))
 
 
 def _records_to_items(name: str, columns: list[str], records: Iterator[tuple[int, Any]],

@@ -117,7 +117,7 @@ class Scanner:
             else None
         for members in groups.values():
             if order_by:
-                members = sorted(members, key=lambda n: _order_key(items[n].meta.get(order_by)))
+                members = sorted(members, key=lambda n: order_key(items[n].meta.get(order_by)))
             prior: list[dict[str, Any]] = []
             for n in members:
                 doc, item = processed.pop(n), items[n]
@@ -136,7 +136,7 @@ class Scanner:
         return self.nlp.pipe(texts, batch_size=batch_size)
 
 
-def _order_key(value: Any) -> tuple[int, Any]:
+def order_key(value: Any) -> tuple[int, Any]:
     """Numbers in numeric order, then text (ISO dates sort as text), then missing values."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return (0, value)

@@ -28,6 +28,11 @@ def scan(
     id_column: Annotated[str | None, typer.Option(help="CSV/JSON field holding the record id.")] = None,
     meta_column: Annotated[list[str] | None, typer.Option(
         help="CSV/JSON field to keep as metadata (repeatable; default: every other field).")] = None,
+    group_by: Annotated[str | None, typer.Option(
+        help="Field holding the case id: a case's notes are read as one record, so harm recorded in an "
+             "earlier note makes risk-only wording in a later one a finding.")] = None,
+    order_by: Annotated[str | None, typer.Option(
+        help="With --group-by: field giving the order of a case's notes (e.g. a date; default: input order).")] = None,
     output_format: Annotated[str | None, typer.Option(
         "--format", "-f", help="Export: jsonl, csv, json or sarif.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the export here, not stdout.")] = None,
@@ -46,6 +51,7 @@ def scan(
     from dataclasses import replace
 
     from ..batch import BatchOptions, run_batch
+    from ..cases import Grouping
     from ..errors import LanguagecheckError
     from ..formats.stored import EXPORT_FORMATS
     from ..readers import ReadOptions, count_inputs, iter_inputs
@@ -55,13 +61,18 @@ def scan(
         fail(f"unknown format '{output_format}' (choose from {', '.join(EXPORT_FORMATS)})")
     if output and not output_format:
         fail("--output needs --format (jsonl, csv, json or sarif)")
+    if order_by and not group_by:
+        fail("--order-by needs --group-by (the field holding the case id)")
+    grouping = Grouping(group_by, order_by) if group_by else None
+    if meta_column and grouping:  # the case fields must be kept to group by them
+        meta_column = list(dict.fromkeys([*meta_column, group_by, *([order_by] if order_by else [])]))
     config = get_config(config_file)
     if quotes:
         config = replace(config, quotes=quotes)
     read = ReadOptions(text_column=text_column, id_column=id_column, meta_columns=tuple(meta_column or ()),
                        max_mb=max_size_mb)
     options = BatchOptions(jobs=jobs, use_model=not no_model, require_model=require_model, device=device,
-                           resume=resume, store_text=store_text)
+                           resume=resume, store_text=store_text, grouping=grouping)
     settings = {"read": {"text_column": text_column, "id_column": id_column, "meta_columns": meta_column or [],
                          "max_size_mb": max_size_mb}}
     show_progress = progress if progress is not None else (sys.stderr.isatty() and not os.environ.get("CI"))
