@@ -31,7 +31,8 @@ def corpus(n_sentences: int, n_notes: int) -> tuple[list[tuple[str, str]], list[
 
     notes = load_notes(ROOT / "data")
     items = sentences(notes, build_pipeline(), ROOT / "data")[:n_sentences]
-    return [(i.text, context_of(i.previous, i.next)) for i in items], [n["text"] for n in notes[:n_notes]]
+    context = json.loads((MODEL / "languagecheck.json").read_text("utf-8")).get("context", "neighbours")
+    return [(i.text, context_of(i.previous, i.next, context)) for i in items], [n["text"] for n in notes[:n_notes]]
 
 
 def timed(fn, repeats: int = 3) -> float:
@@ -106,7 +107,10 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--sentences", type=int, default=1024)
     parser.add_argument("--notes", type=int, default=300)
+    parser.add_argument("--model-dir", type=Path, default=MODEL, help="the model to measure (default: shipped)")
     args = parser.parse_args()
+    global MODEL
+    MODEL = args.model_dir
     os.environ["LANGUAGECHECK_THREADS"] = str(args.threads)
     pairs, notes = corpus(args.sentences, args.notes)
     runners = {"onnxruntime int8 per-channel (shipped)": ort_runner(MODEL / "model.onnx", args.threads)}
@@ -127,15 +131,15 @@ def main() -> None:
             same = sum(int((a == b).sum()) for a, b in zip(labels, reference))
             row["token_label_agreement_with_torch_fp32"] = round(same / sum(len(r) for r in reference), 4)
         results[name] = row
-    from languagecheck import Scanner
+    from languagecheck import Config, Scanner
 
     for label, use_model in (("lexicon + context only", False), ("whole pipeline with the model", True)):
-        scanner = Scanner(use_model=use_model, require_model=use_model, threads=args.threads)
+        scanner = Scanner(Config(model=str(MODEL)), use_model=use_model, require_model=use_model, threads=args.threads)
         seconds = timed(lambda scanner=scanner: scanner.scan_many(notes), repeats=2)
         words = sum(len(n.split()) for n in notes)
         results[label] = {"notes_per_s": round(len(notes) / seconds, 1), "words_per_note": round(words / len(notes))}
-    print(json.dumps({"threads": args.threads, "batch_size": args.batch_size, "sentences": len(pairs),
-                      "notes": len(notes), "results": results}, indent=2))
+    print(json.dumps({"model": str(MODEL), "threads": args.threads, "batch_size": args.batch_size,
+                      "sentences": len(pairs), "notes": len(notes), "results": results}, indent=2))
 
 
 if __name__ == "__main__":

@@ -196,3 +196,29 @@ def test_category_explanation_names_the_reason_and_alternatives():
     for cid, c in CATEGORIES.items():
         message = category_explanation(cid)
         assert c.why in message and f"'{c.alternatives[0]}'" in message and c.title.lower() in message
+
+
+def test_a_model_trained_on_the_sentence_alone_is_run_on_the_sentence_alone(tmp_path, tiny_model, monkeypatch):
+    from languagecheck.classifier import OnnxClassifier
+    from languagecheck.errors import ModelError
+    from languagecheck.training.train import TrainConfig, train
+
+    root, _ = tiny_model
+    meta = train(TrainConfig(base_model=str(root.parent / "base"), output_dir=str(tmp_path / "alone"),
+                             data_dir=str(root.parent / "data"), epochs=1, batch_size=4, threads=1,
+                             context="none"), progress=False)
+    assert meta["context"] == "none"
+    model = OnnxClassifier(tmp_path / "alone")
+    seen = []
+    original = model.run
+    monkeypatch.setattr(model, "run", lambda pairs, batch_size=32: seen.extend(pairs) or original(pairs, batch_size))
+    model.predict([("She went out.", "Before it.", "After it.")])
+    assert seen == [("She went out.", ".")]
+    neighbours = OnnxClassifier(root)
+    monkeypatch.setattr(neighbours, "run", lambda pairs, batch_size=32: seen.extend(pairs) or original(pairs))
+    neighbours.predict([("She went out.", "Before it.", "After it.")])
+    assert seen[-1] == ("She went out.", "Before it. After it.")
+    meta_path = tmp_path / "alone" / "languagecheck.json"
+    meta_path.write_text(json.dumps({**json.loads(meta_path.read_text()), "context": "paragraph"}))
+    with pytest.raises(ModelError, match="unknown context 'paragraph'"):
+        OnnxClassifier(tmp_path / "alone")

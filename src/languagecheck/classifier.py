@@ -53,6 +53,11 @@ def verify(model_dir: Path) -> dict[str, Any]:
         raise ModelError(f"{model_dir}/{META_FILE}: not valid JSON") from exc
     if sha256_of(weights) != meta.get("sha256"):
         raise ModelError(f"{weights}: SHA-256 does not match {META_FILE} (corrupt or replaced model file)")
+    from .model_inputs import CONTEXTS
+
+    if meta.get("context", "neighbours") not in CONTEXTS:
+        raise ModelError(f"{meta_path}: unknown context '{meta.get('context')}' "
+                         f"(expected one of {', '.join(CONTEXTS)})")
     return meta
 
 
@@ -125,6 +130,7 @@ class OnnxClassifier:
         self.labels: list[str] = self.meta["labels"]
         self.thresholds: dict[str, float] = self.meta["thresholds"]
         self.max_length = int(self.meta.get("max_length", 128))
+        self.context: str = self.meta.get("context", "neighbours")  # what the model was trained to read
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.enable_truncation(self.max_length, strategy="only_second")
         self.tokenizer.no_padding()
@@ -167,7 +173,7 @@ class OnnxClassifier:
         """Spans per (sentence, previous, next) triple."""
         from .model_inputs import context_of
 
-        pairs = [(s, context_of(p, n)) for s, p, n in sentences]
+        pairs = [(s, context_of(p, n, self.context)) for s, p, n in sentences]
         out = []
         for (text, _, _), (probs, enc) in zip(sentences, self.run(pairs, batch_size)):
             in_sentence = [seq == 0 for seq in enc.sequence_ids]

@@ -27,9 +27,16 @@ def train(
     data_dir: Annotated[Path, typer.Option(help="Corpus directory.")] = Path("data"),
     epochs: Annotated[int, typer.Option()] = 12,
     seed: Annotated[int, typer.Option()] = 13,
+    context: Annotated[str, typer.Option(
+        help="What the model reads besides the sentence: neighbours (the sentences either side) "
+             "or none.")] = "neighbours",
     rebuild_corpus: Annotated[bool, typer.Option(help="Rebuild data/corpus.jsonl from data/notes first.")] = True,
 ) -> None:
     """Rebuild the shipped classifier from data/ (fixed seed; config logged in the model directory)."""
+    from ..model_inputs import CONTEXTS
+
+    if context not in CONTEXTS:
+        fail(f"unknown --context '{context}' (choose from {', '.join(CONTEXTS)})")
     _need_train_extra()
     import json
     import logging
@@ -44,7 +51,7 @@ def train(
     if rebuild_corpus:
         typer.echo(f"corpus: {build(data_dir)['notes']} notes")
     meta = run(TrainConfig(base_model=base_model, output_dir=str(output_dir), data_dir=str(data_dir),
-                           epochs=epochs, seed=seed))
+                           epochs=epochs, seed=seed, context=context))
     typer.echo(json.dumps({k: meta[k] for k in ("thresholds", "history", "training_seconds")}, indent=2))
 
 

@@ -9,9 +9,9 @@ from .labels import LABEL_IDS, MAX_LENGTH
 from .labels import MODEL_CATEGORIES as _CATS
 
 
-def encode(tokenizer: Any, items: list[Any], with_labels: bool = True) -> Any:
+def encode(tokenizer: Any, items: list[Any], with_labels: bool = True, context: str = "neighbours") -> Any:
     """Tokenise (sentence, context) pairs; labels only on the sentence's own tokens (-100 elsewhere)."""
-    enc = tokenizer([i.text for i in items], [context_of(i.previous, i.next) for i in items],
+    enc = tokenizer([i.text for i in items], [context_of(i.previous, i.next, context) for i in items],
                     truncation="only_second", max_length=MAX_LENGTH, return_offsets_mapping=True)
     if not with_labels:
         return enc

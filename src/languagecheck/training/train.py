@@ -35,6 +35,7 @@ class TrainConfig:
     max_train_sentences: int = 0  # 0: all (tests use a handful)
     min_precision: float = 0.90  # threshold calibration constraint on the dev split
     quantize: bool = True
+    context: str = "neighbours"  # or "none": the sentence alone (model_inputs.CONTEXTS)
 
 
 def resolve_base_model(name: str) -> str:
@@ -85,13 +86,14 @@ def _batches(encoded: dict[str, list[Any]], order: list[int], size: int, pad_id:
         yield rows, batch
 
 
-def predict_probs(model: Any, tokenizer: Any, items: list[Any], batch_size: int = 64) -> list[Any]:
+def predict_probs(model: Any, tokenizer: Any, items: list[Any], batch_size: int = 64,
+                  context: str = "neighbours") -> list[Any]:
     """Softmax token probabilities per item (torch model), for calibration and evaluation."""
     import torch
 
     from .encode import encode
 
-    encoded = encode(tokenizer, items, with_labels=False)
+    encoded = encode(tokenizer, items, with_labels=False, context=context)
     order = sorted(range(len(items)), key=lambda i: len(encoded["input_ids"][i]))
     out: list[Any] = [None] * len(items)
     model.eval()
@@ -128,7 +130,7 @@ def train(config: TrainConfig, progress: bool = True) -> dict[str, Any]:
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForTokenClassification.from_pretrained(
         base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id={k: i for i, k in enumerate(LABELS)})
-    encoded = encode(tokenizer, train_items)
+    encoded = encode(tokenizer, train_items, context=config.context)
     weights = torch.ones(len(LABELS))
     weights[1:] = config.positive_weight
     loss_fn = torch.nn.CrossEntropyLoss(weight=weights, ignore_index=-100)
@@ -160,7 +162,8 @@ def train(config: TrainConfig, progress: bool = True) -> dict[str, Any]:
             total += float(loss)
             bar.update(1)
             bar.set_postfix(epoch=epoch + 1, loss=f"{float(loss):.3f}")
-        dev_spans = spans_for_items(predict_probs(model, tokenizer, dev_items), dev_items, LABELS, {})
+        dev_probs = predict_probs(model, tokenizer, dev_items, context=config.context)
+        dev_spans = spans_for_items(dev_probs, dev_items, LABELS, {})
         f1 = span_prf([s for s in dev_spans], dev_items)["f1"]
         history.append({"epoch": epoch + 1, "train_loss": round(total / max(1, len(batches)), 4),
                         "dev_span_f1_untuned": round(f1, 4)})
@@ -171,7 +174,7 @@ def train(config: TrainConfig, progress: bool = True) -> dict[str, Any]:
     bar.close()
     if best_state is not None:
         model.load_state_dict(best_state)
-    dev_probs = predict_probs(model, tokenizer, dev_items)
+    dev_probs = predict_probs(model, tokenizer, dev_items, context=config.context)
     thresholds = calibrate_thresholds(dev_probs, dev_items, LABELS, config.min_precision)
     out = Path(config.output_dir)
     staging = out / "staging"
@@ -186,6 +189,7 @@ def train(config: TrainConfig, progress: bool = True) -> dict[str, Any]:
         "labels": list(LABELS),
         "thresholds": thresholds,
         "max_length": 128,
+        "context": config.context,
         "sha256": export_info["sha256"],
         "format": export_info["format"],
         "base_model": config.base_model,
